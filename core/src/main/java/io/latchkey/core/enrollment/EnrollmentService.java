@@ -1,0 +1,319 @@
+package io.latchkey.core.enrollment;
+
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditEventType;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.method.Method;
+import io.latchkey.core.method.MethodId;
+import io.latchkey.core.method.MethodKind;
+import io.latchkey.core.otp.OtpAuthUri;
+import io.latchkey.core.otp.OtpCodes;
+import io.latchkey.core.otp.Secret;
+import io.latchkey.core.otp.TotpVerifier;
+import io.latchkey.core.totp.TotpCredential;
+import io.latchkey.core.totp.TotpCredentialRepository;
+import io.latchkey.core.tx.Transactions;
+import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.verification.Lockout;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * Registers a TOTP authenticator, one explicit transition per method (STYLE 5):
+ *
+ * <ol>
+ *   <li>{@link #begin}: a fresh secret, bound server-side to the user, with a step deadline. A
+ *       reload or a second tab gets the same pending attempt, never a second one.
+ *   <li>{@link #confirm}: the first code from the app proves the scan; the attempt completes and
+ *       only then becomes a method, with the confirming step already used (SECURITY-TESTS C4).
+ *   <li>{@link #current} / {@link #expireOverdue}: a passed deadline times the attempt out and wipes
+ *       its secret, with an audit record naming the cause.
+ *   <li>{@link #retry}: Next after a time-out issues a fresh secret in the same flow; the old secret
+ *       is gone and never accepted.
+ * </ol>
+ */
+public final class EnrollmentService {
+  private final EnrollmentRepository enrollments;
+  private final UserRepository users;
+  private final TotpCredentialRepository credentials;
+  private final Transactions transactions;
+  private final Lockout lockout;
+  private final AuditLog audit;
+  private final TotpVerifier verifier;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final java.util.function.Supplier<RegistrationPolicy> policy;
+
+  public EnrollmentService(
+      EnrollmentRepository enrollments,
+      UserRepository users,
+      TotpCredentialRepository credentials,
+      Transactions transactions,
+      Lockout lockout,
+      AuditLog audit,
+      TotpVerifier verifier,
+      Clock clock,
+      SecureRandom random,
+      java.util.function.Supplier<RegistrationPolicy> policy) {
+    this.enrollments = enrollments;
+    this.users = users;
+    this.credentials = credentials;
+    this.transactions = transactions;
+    this.lockout = lockout;
+    this.audit = audit;
+    this.verifier = verifier;
+    this.clock = clock;
+    this.random = random;
+    this.policy = policy;
+  }
+
+  /** The otpauth URI the QR code of a pending attempt carries. */
+  public OtpAuthUri uriFor(Enrollment enrollment, User user) {
+    requirePendingSecret(enrollment);
+    return OtpAuthUri.of(
+        policy.get().issuer(), user.username().value(), enrollment.secret(), enrollment.parameters());
+  }
+
+  /**
+   * Starts a registration, or resumes the pending one (reload, second tab, private window after a
+   * new sign-in). A pending attempt whose deadline passed is timed out and a new one started.
+   */
+  public Enrollment begin(User user, RequestContext context) {
+    Lockout.requireActive(user);
+    Optional<Enrollment> pending = current(user, context).filter(e -> e.state().pending());
+    if (pending.isPresent()) {
+      audit.record(
+          record(AuditEventType.REGISTRATION_RESUMED, pending.get(), user, context)
+              .detail("the pending registration was opened again (reload, second tab or new sign-in)")
+              .build());
+      return pending.get();
+    }
+    return startAttempt(user, UUID.randomUUID(), 1, AuditEventType.REGISTRATION_STARTED, context);
+  }
+
+  /**
+   * The user's latest attempt, timing it out first if its deadline passed (the audit record of the
+   * time-out carries this request's correlation ID, which the page then shows).
+   */
+  public Optional<Enrollment> current(User user, RequestContext context) {
+    Optional<Enrollment> latest = enrollments.findLatest(user.id(), MethodKind.TOTP);
+    if (latest.isPresent() && latest.get().expiredAt(clock.instant())) {
+      timeOut(latest.get(), user, context);
+      return enrollments.findById(latest.get().id());
+    }
+    return latest;
+  }
+
+  /**
+   * Next, after a time-out: a fresh secret in the same flow. If another tab already did this, its
+   * pending attempt is returned instead of a second one.
+   */
+  public Enrollment retry(User user, RequestContext context) {
+    Lockout.requireActive(user);
+    Optional<Enrollment> latest = current(user, context);
+    if (latest.isEmpty()) {
+      return begin(user, context);
+    }
+    Enrollment last = latest.get();
+    if (last.state().pending()) {
+      return last;
+    }
+    if (last.state() == EnrollmentState.COMPLETED) {
+      return begin(user, context);
+    }
+    return startAttempt(
+        user, last.flowId(), last.attempt() + 1, AuditEventType.REGISTRATION_RETRIED, context);
+  }
+
+  /** The result of a confirmation: the new method, or the one a twin request already created. */
+  public record Completion(UUID enrollmentId, boolean alreadyCompleted) {}
+
+  /**
+   * Confirms a pending attempt with the first code from the app. Only the attempt bound to this
+   * user can be confirmed, only with its own secret; parameters come from the server, never from
+   * the request (SECURITY-TESTS A2).
+   *
+   * @throws LatchkeyException {@code enrollment_timed_out} after the deadline, {@code invalid_code}
+   *     for a wrong code (counted toward the lockout), {@code forbidden} for another user's attempt
+   */
+  public Completion confirm(User user, UUID enrollmentId, String code, RequestContext context) {
+    Enrollment enrollment =
+        enrollments
+            .findById(enrollmentId)
+            .orElseThrow(() -> new LatchkeyException(ErrorCode.NOT_FOUND, "no such registration"));
+    if (!enrollment.userId().equals(user.id())) {
+      audit.record(
+          AuditEvent.of(AuditEventType.REGISTRATION_FORBIDDEN, context, clock.instant())
+              .user(user.id(), user.username().value())
+              .failure(ErrorCode.FORBIDDEN.code())
+              .detail("tried to confirm registration " + enrollmentId + " of another user")
+              .build());
+      throw new LatchkeyException(ErrorCode.FORBIDDEN, "registration belongs to another user");
+    }
+    if (enrollment.state() == EnrollmentState.COMPLETED) {
+      return new Completion(enrollment.id(), true);
+    }
+    if (enrollment.expiredAt(clock.instant())) {
+      timeOut(enrollment, user, context);
+      throw timedOut();
+    }
+    if (enrollment.state() == EnrollmentState.TIMED_OUT) {
+      throw timedOut();
+    }
+    if (enrollment.state() == EnrollmentState.SUPERSEDED) {
+      throw new LatchkeyException(ErrorCode.CONFLICT, "a newer registration replaced this one");
+    }
+    lockout.reserve(user, context);
+    OptionalLong step =
+        OtpCodes.isWellFormed(code, enrollment.parameters().digits())
+            ? verifier.matchStep(enrollment.secret(), enrollment.parameters(), code, clock.instant(), 0)
+            : OptionalLong.empty();
+    if (step.isEmpty()) {
+      lockout.failed(user, context);
+      record(AuditEventType.REGISTRATION_CODE_REJECTED, enrollment, user, context)
+          .failure(ErrorCode.INVALID_CODE.code())
+          .detail("the code typed did not match the new secret")
+          .build();
+      throw new LatchkeyException(ErrorCode.INVALID_CODE, "registration code did not match");
+    }
+    boolean completedHere =
+        transactions.inTransaction(
+            () -> {
+              if (!enrollments.finish(enrollment.id(), EnrollmentState.COMPLETED, clock.instant())) {
+                return false;
+              }
+              long current =
+                  io.latchkey.core.otp.Totp.step(
+                      clock.instant(), enrollment.parameters().periodSeconds());
+              Method method =
+                  new Method(
+                      MethodId.random(),
+                      user.id(),
+                      MethodKind.TOTP,
+                      "Authenticator app",
+                      clock.instant(),
+                      context.ip(),
+                      context.userAgent(),
+                      null);
+              credentials.insert(
+                  method,
+                  new TotpCredential(
+                      method.id(),
+                      user.id(),
+                      enrollment.secret(),
+                      enrollment.parameters(),
+                      step.getAsLong(),
+                      (int) (step.getAsLong() - current)));
+              return true;
+            });
+    lockout.succeeded(user);
+    if (!completedHere) {
+      return enrollments
+          .findById(enrollment.id())
+          .filter(e -> e.state() == EnrollmentState.COMPLETED)
+          .map(e -> new Completion(e.id(), true))
+          .orElseThrow(EnrollmentService::timedOut);
+    }
+    audit.record(
+        record(AuditEventType.REGISTRATION_COMPLETED, enrollment, user, context)
+            .detail("authenticator app registered (attempt " + enrollment.attempt() + ")")
+            .build());
+    return new Completion(enrollment.id(), false);
+  }
+
+  /** Times out every pending attempt whose deadline passed (a sweeper calls this). */
+  public int expireOverdue(RequestContext context) {
+    List<Enrollment> overdue = enrollments.findOverdue(clock.instant(), 100);
+    int count = 0;
+    for (Enrollment enrollment : overdue) {
+      Optional<User> user = users.findById(enrollment.userId());
+      if (user.isPresent() && timeOut(enrollment, user.get(), context)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private boolean timeOut(Enrollment enrollment, User user, RequestContext context) {
+    if (!enrollments.finish(enrollment.id(), EnrollmentState.TIMED_OUT, clock.instant())) {
+      return false;
+    }
+    audit.record(
+        record(AuditEventType.REGISTRATION_TIMED_OUT, enrollment, user, context)
+            .failure(ErrorCode.ENROLLMENT_TIMED_OUT.code())
+            .detail(
+                "No code from the authenticator app arrived before the step deadline "
+                    + enrollment.deadline()
+                    + " (started "
+                    + enrollment.createdAt()
+                    + ", attempt "
+                    + enrollment.attempt()
+                    + "). The pending secret was erased.")
+            .build());
+    return true;
+  }
+
+  private Enrollment startAttempt(
+      User user, UUID flowId, int attempt, AuditEventType event, RequestContext context) {
+    RegistrationPolicy current = policy.get();
+    Instant now = clock.instant();
+    Enrollment attemptRecord =
+        new Enrollment(
+            UUID.randomUUID(),
+            flowId,
+            user.id(),
+            MethodKind.TOTP,
+            EnrollmentState.STARTED,
+            attempt,
+            Secret.generate(random),
+            current.parameters(),
+            now,
+            now.plus(current.stepDeadline()),
+            context.correlationId(),
+            context.ip(),
+            context.userAgent());
+    if (!enrollments.insertPending(attemptRecord)) {
+      // Another tab or node won the race: use its attempt, never a second one.
+      return enrollments
+          .findPending(user.id(), MethodKind.TOTP)
+          .orElseThrow(
+              () -> new LatchkeyException(ErrorCode.CONFLICT, "registration changed; try again"));
+    }
+    audit.record(
+        record(event, attemptRecord, user, context)
+            .detail(
+                "new secret issued (attempt "
+                    + attempt
+                    + "), deadline "
+                    + attemptRecord.deadline())
+            .build());
+    return attemptRecord;
+  }
+
+  private AuditEvent.Builder record(
+      AuditEventType type, Enrollment enrollment, User user, RequestContext context) {
+    return AuditEvent.of(type, context, clock.instant())
+        .flow(enrollment.flowId())
+        .user(user.id(), user.username().value());
+  }
+
+  private static void requirePendingSecret(Enrollment enrollment) {
+    if (!enrollment.state().pending() || enrollment.secret() == null) {
+      throw new LatchkeyException(ErrorCode.ENROLLMENT_TIMED_OUT, "registration is not pending");
+    }
+  }
+
+  private static LatchkeyException timedOut() {
+    return new LatchkeyException(
+        ErrorCode.ENROLLMENT_TIMED_OUT, "the registration step deadline passed");
+  }
+}

@@ -1,0 +1,47 @@
+package io.latchkey.core.error;
+
+/**
+ * The stable error codes of PRODUCT.md: one table that drives the HTTP status, the message key
+ * ({@code error.<code>}), the audit outcome and lockout counting. Add codes; never rename one.
+ */
+public enum ErrorCode {
+  BAD_REQUEST(400),
+  UNAUTHORIZED(401),
+  SESSION_LOST(401),
+  FORBIDDEN(403),
+  USER_DISABLED(403),
+  NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
+  NOT_ACCEPTABLE(406),
+  CONFLICT(409),
+  NOT_ENROLLED(409),
+  ENROLLMENT_TIMED_OUT(410),
+  PAYLOAD_TOO_LARGE(413),
+  UNSUPPORTED_MEDIA_TYPE(415),
+  INVALID_CODE(422),
+  CODE_REUSED(422),
+  USER_BLOCKED(423),
+  RATE_LIMITED(429),
+  INTERNAL_ERROR(500),
+  SERVICE_UNAVAILABLE(503);
+
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The snake_case word of the contract, e.g. {@code code_reused}. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The message-bundle key of the human sentence, e.g. {@code error.code_reused}. */
+  public String messageKey() {
+    return "error." + code();
+  }
+}

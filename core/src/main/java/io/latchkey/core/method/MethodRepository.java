@@ -1,0 +1,12 @@
+package io.latchkey.core.method;
+
+import io.latchkey.core.user.UserId;
+import java.util.List;
+
+/** The methods every kind shares: listing and removal. Kind-specific data has its own store. */
+public interface MethodRepository {
+  List<Method> listByUser(UserId userId);
+
+  /** Removes every method of the user (reset); returns how many. */
+  int deleteAllForUser(UserId userId);
+}

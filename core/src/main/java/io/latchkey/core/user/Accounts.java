@@ -1,0 +1,155 @@
+package io.latchkey.core.user;
+
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditEventType;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Creating users, the first administrator, passwords, block and unblock. */
+public final class Accounts {
+  public static final String ADMIN = "admin";
+  private static final char[] PASSWORD_ALPHABET =
+      "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+
+  private final UserRepository users;
+  private final PasswordHasher hasher;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random;
+  /** A hash to compare against when the user does not exist, so timing does not tell. */
+  private final String dummyHash;
+
+  public Accounts(
+      UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock, SecureRandom random) {
+    this.users = users;
+    this.hasher = hasher;
+    this.audit = audit;
+    this.clock = clock;
+    this.random = random;
+    this.dummyHash = hasher.hash(randomPassword(20));
+  }
+
+  /**
+   * On an empty database: creates {@code admin} with a random one-time password and returns it
+   * (the caller prints it once and writes it to a mode-600 file). Empty when users exist.
+   */
+  public Optional<String> bootstrapAdmin(RequestContext context) {
+    if (users.count() > 0) {
+      return Optional.empty();
+    }
+    String password = randomPassword(24);
+    User admin = newUser(Username.of(ADMIN), "Administrator", true);
+    if (!users.insert(admin, hasher.hash(password))) {
+      return Optional.empty(); // another node bootstrapped first
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.ADMIN_BOOTSTRAPPED, context, clock.instant())
+            .user(admin.id(), ADMIN)
+            .detail("first start: administrator account created with a one-time password")
+            .build());
+    return Optional.of(password);
+  }
+
+  /** A new user with a password (or none: registration link later). */
+  public User create(
+      String typedUsername, String displayName, String password, boolean admin, RequestContext context) {
+    Username username = Username.of(typedUsername);
+    if (password != null && (password.length() < 8 || password.length() > 1000)) {
+      throw new LatchkeyException(ErrorCode.BAD_REQUEST, "a password has 8 to 1000 characters");
+    }
+    String name = displayName == null || displayName.isBlank() ? username.value() : displayName.strip();
+    if (name.length() > 200) {
+      throw new LatchkeyException(ErrorCode.BAD_REQUEST, "a display name has at most 200 characters");
+    }
+    User user = newUser(username, name, admin);
+    if (!users.insert(user, password == null ? null : hasher.hash(password))) {
+      throw new LatchkeyException(ErrorCode.CONFLICT, "the username is taken");
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.USER_CREATED, context, clock.instant())
+            .user(user.id(), username.value())
+            .detail((admin ? "administrator" : "user") + " created by " + context.actor())
+            .build());
+    return user;
+  }
+
+  /**
+   * Checks a username and password. Unknown users and wrong passwords are one failure, with the
+   * same work done, so neither the answer nor its timing tells which (SECURITY-TESTS A5).
+   *
+   * @throws LatchkeyException {@code unauthorized}
+   */
+  public User signIn(String typedUsername, String password, RequestContext context) {
+    Optional<User> user;
+    try {
+      user = users.findByUsername(Username.of(typedUsername));
+    } catch (LatchkeyException e) {
+      user = Optional.empty();
+    }
+    String hash = user.flatMap(u -> users.passwordHash(u.id())).orElse(dummyHash);
+    boolean matches = hasher.matches(password == null ? "" : password, hash);
+    if (user.isEmpty() || !matches || users.passwordHash(user.get().id()).isEmpty()) {
+      audit.record(
+          AuditEvent.of(AuditEventType.SIGN_IN_FAILED, context, clock.instant())
+              .user(user.map(User::id).orElse(null), typedUsername)
+              .failure(user.isEmpty() ? "unknown_user" : "wrong_password")
+              .build());
+      throw new LatchkeyException(ErrorCode.UNAUTHORIZED, "wrong username or password");
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.SIGN_IN_SUCCEEDED, context, clock.instant())
+            .user(user.get().id(), user.get().username().value())
+            .build());
+    return user.get();
+  }
+
+  public User require(String typedUsername) {
+    return users
+        .findByUsername(Username.of(typedUsername))
+        .orElseThrow(() -> new LatchkeyException(ErrorCode.NOT_FOUND, "no such user"));
+  }
+
+  public void unblock(String typedUsername, String reason, RequestContext context) {
+    User user = require(typedUsername);
+    if (!users.unblock(user.id())) {
+      throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not blocked");
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.USER_UNBLOCKED, context, clock.instant())
+            .user(user.id(), user.username().value())
+            .detail("unblocked by " + context.actor() + (reason == null ? "" : ": " + reason))
+            .build());
+  }
+
+  public void block(String typedUsername, String reason, RequestContext context) {
+    User user = require(typedUsername);
+    String why = reason == null || reason.isBlank() ? "blocked by an administrator" : reason.strip();
+    if (!users.block(user.id(), why, clock.instant())) {
+      throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not active");
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.USER_BLOCKED, context, clock.instant())
+            .user(user.id(), user.username().value())
+            .reason("admin")
+            .detail("blocked by " + context.actor() + ": " + why)
+            .build());
+  }
+
+  private User newUser(Username username, String displayName, boolean admin) {
+    return new User(
+        UserId.random(), username, displayName, UserStatus.ACTIVE, admin, 0, null, null, clock.instant());
+  }
+
+  private String randomPassword(int length) {
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(PASSWORD_ALPHABET[random.nextInt(PASSWORD_ALPHABET.length)]);
+    }
+    return out.toString();
+  }
+}

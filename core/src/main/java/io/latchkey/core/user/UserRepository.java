@@ -1,0 +1,52 @@
+package io.latchkey.core.user;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of users, passwords hashes and the shared failure counter. */
+public interface UserRepository {
+
+  Optional<User> findById(UserId id);
+
+  Optional<User> findByUsername(Username username);
+
+  /**
+   * Inserts a new active user.
+   *
+   * @return false if the (canonical) username is taken
+   */
+  boolean insert(User user, String passwordHash);
+
+  long count();
+
+  List<User> list(int offset, int limit);
+
+  /** The stored password hash (PHC string); empty if none is set. */
+  Optional<String> passwordHash(UserId id);
+
+  void setPasswordHash(UserId id, String passwordHash);
+
+  /**
+   * Reserves one second-factor attempt before it is evaluated: increments the failure count only
+   * while the user is active and below {@code limit}, in one conditional update. False means the
+   * attempt must not be evaluated (SECURITY-TESTS B2: zero overshoot under parallel guessing).
+   */
+  boolean reserveAttemptBelowLimit(UserId id, int limit);
+
+  /** After a success: the count of consecutive failures starts again at zero. */
+  void resetFailures(UserId id);
+
+  /**
+   * Blocks an active user whose failure count reached {@code limit}, in one conditional update.
+   *
+   * @return true if this call blocked the user (so exactly one caller audits the block)
+   */
+  boolean blockIfFailuresReached(UserId id, int limit, String reason, Instant at);
+
+  /** Blocks an active user. True if the status changed. */
+  boolean block(UserId id, String reason, Instant at);
+
+  /** Unblocks a blocked user and resets the failure count. True if the status changed. */
+  boolean unblock(UserId id);
+}

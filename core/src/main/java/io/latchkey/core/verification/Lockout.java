@@ -1,0 +1,82 @@
+package io.latchkey.core.verification;
+
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditEventType;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.user.UserStatus;
+import java.time.Clock;
+
+/**
+ * The one failure counter every factor-checking path shares (SECURITY-TESTS B1, B2, B4). An
+ * attempt is reserved before the code is evaluated, so parallel guesses never exceed the
+ * threshold; a success resets the count; reaching the threshold blocks the user once, audited.
+ */
+public final class Lockout {
+  private final UserRepository users;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final LockoutPolicy policy;
+
+  public Lockout(UserRepository users, AuditLog audit, Clock clock, LockoutPolicy policy) {
+    this.users = users;
+    this.audit = audit;
+    this.clock = clock;
+    this.policy = policy;
+  }
+
+  /** Refuses a user who is not active. */
+  public static void requireActive(User user) {
+    if (user.status() == UserStatus.BLOCKED) {
+      throw new LatchkeyException(
+          ErrorCode.USER_BLOCKED, "user is blocked: " + nullToEmpty(user.blockedReason()));
+    }
+    if (user.status() == UserStatus.DISABLED) {
+      throw new LatchkeyException(ErrorCode.USER_DISABLED, "user is disabled");
+    }
+  }
+
+  /**
+   * Reserves one attempt.
+   *
+   * @throws LatchkeyException {@code user_blocked} when the user is (or just became) blocked
+   */
+  public void reserve(User user, RequestContext context) {
+    requireActive(user);
+    if (!users.reserveAttemptBelowLimit(user.id(), policy.maxConsecutiveFailures())) {
+      blockIfReached(user, context);
+      throw new LatchkeyException(
+          ErrorCode.USER_BLOCKED, "too many failed attempts; an administrator must unblock");
+    }
+  }
+
+  public void succeeded(User user) {
+    users.resetFailures(user.id());
+  }
+
+  /** After a failed attempt: blocks the user if that was the last one allowed. */
+  public void failed(User user, RequestContext context) {
+    blockIfReached(user, context);
+  }
+
+  private void blockIfReached(User user, RequestContext context) {
+    int limit = policy.maxConsecutiveFailures();
+    String reason = limit + " consecutive failed attempts";
+    if (users.blockIfFailuresReached(user.id(), limit, reason, clock.instant())) {
+      audit.record(
+          AuditEvent.of(AuditEventType.USER_BLOCKED, context, clock.instant())
+              .user(user.id(), user.username().value())
+              .reason("too_many_failures")
+              .detail("Blocked automatically after " + reason + ". An administrator must unblock.")
+              .build());
+    }
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}
