@@ -179,10 +179,11 @@ public final class EnrollmentService {
             : OptionalLong.empty();
     if (step.isEmpty()) {
       lockout.failed(user, context);
-      record(AuditEventType.REGISTRATION_CODE_REJECTED, enrollment, user, context)
-          .failure(ErrorCode.INVALID_CODE.code())
-          .detail("the code typed did not match the new secret")
-          .build();
+      audit.record(
+          record(AuditEventType.REGISTRATION_CODE_REJECTED, enrollment, user, context)
+              .failure(ErrorCode.INVALID_CODE.code())
+              .detail("the code typed did not match the new secret")
+              .build());
       throw new LatchkeyException(ErrorCode.INVALID_CODE, "registration code did not match");
     }
     boolean completedHere =
