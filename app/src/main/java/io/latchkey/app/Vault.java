@@ -1,0 +1,115 @@
+package io.latchkey.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * An open vault: its accounts, and the PIN lock it is written with (none for a plain vault). Every
+ * write uses the lock the vault was opened with, so a vault with a PIN is never written plain
+ * unless {@link #removePin()} says so. Nothing is written when opening fails, so a wrong PIN or a
+ * damaged file leaves the file exactly as it was.
+ */
+final class Vault implements AutoCloseable {
+  private final VaultFile file;
+  private final boolean existed;
+  private Accounts accounts;
+  private PinLock lock;
+
+  private Vault(VaultFile file, boolean existed, Accounts accounts, PinLock lock) {
+    this.file = file;
+    this.existed = existed;
+    this.accounts = accounts;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens the vault in {@code home}, asking {@code pins} for the PIN if it has one. A home with no
+   * vault yet gives an empty one, which will be written with a PIN if {@code LATCHKEY_PIN} is set.
+   */
+  static Vault open(Path home, PinSource pins) throws IOException {
+    VaultFile file = VaultFile.open(home);
+    try {
+      Optional<byte[]> bytes = file.read();
+      if (bytes.isEmpty()) {
+        PinLock lock = pins.fromEnvironment().map(Vault::create).orElse(null);
+        return new Vault(file, false, Accounts.empty(), lock);
+      }
+      VaultCodec.Document document = VaultCodec.parse(bytes.get());
+      PinLock lock = document.isLocked() ? unlock(document.pin(), pins) : null;
+      return new Vault(file, true, VaultCodec.accounts(document, lock), lock);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  Accounts accounts() {
+    return accounts;
+  }
+
+  /** False for a home where nothing has been written yet. */
+  boolean exists() {
+    return existed;
+  }
+
+  boolean hasPin() {
+    return lock != null;
+  }
+
+  Path path() {
+    return file.path();
+  }
+
+  void save(Accounts updated) throws IOException {
+    file.write(VaultCodec.encode(updated, lock));
+    accounts = updated;
+  }
+
+  /** Sets or changes the PIN: a new salt and a new vault key, then the vault is rewritten. */
+  void setPin(char[] pin) throws IOException {
+    PinLock previous = lock;
+    lock = create(pin);
+    try {
+      save(accounts);
+    } catch (IOException | RuntimeException e) {
+      lock = previous;
+      throw e;
+    }
+  }
+
+  /** Writes the vault plain from now on. */
+  void removePin() throws IOException {
+    PinLock previous = lock;
+    lock = null;
+    try {
+      save(accounts);
+    } catch (IOException | RuntimeException e) {
+      lock = previous;
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+
+  private static PinLock create(char[] pin) {
+    try {
+      return PinLock.create(pin);
+    } finally {
+      Arrays.fill(pin, '\0');
+    }
+  }
+
+  private static PinLock unlock(PinHeader header, PinSource pins) {
+    char[] pin = pins.current();
+    try {
+      return PinLock.unlock(header, pin);
+    } finally {
+      Arrays.fill(pin, '\0');
+    }
+  }
+}
