@@ -1,0 +1,124 @@
+package io.latchkey.server.api;
+
+import io.latchkey.core.method.Method;
+import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Administrators manage users. */
+@RestController
+@RequestMapping(path = "/api/v1/admin/users", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "admin: users")
+public class AdminUsersController {
+  private final Accounts accounts;
+  private final UserRepository users;
+  private final MethodRepository methods;
+
+  public AdminUsersController(Accounts accounts, UserRepository users, MethodRepository methods) {
+    this.accounts = accounts;
+    this.users = users;
+    this.methods = methods;
+  }
+
+  @Operation(summary = "Create a user", description = "Body {\"username\", \"displayName\"?, \"password\"?, \"admin\"?}")
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.CREATED)
+  public Map<String, Object> create(@RequestBody JsonNode body, HttpServletRequest request) {
+    User user =
+        accounts.create(
+            JsonFields.text(body, "username", 200),
+            JsonFields.optionalText(body, "displayName", 200),
+            JsonFields.optionalText(body, "password", 1000),
+            JsonFields.optionalBoolean(body, "admin"),
+            AdminContext.of(request));
+    return view(user, List.of());
+  }
+
+  @Operation(summary = "List users")
+  @GetMapping
+  public Map<String, Object> list(
+      @RequestParam(name = "offset", defaultValue = "0") int offset,
+      @RequestParam(name = "limit", defaultValue = "100") int limit) {
+    int safeOffset = Math.max(0, offset);
+    int safeLimit = Math.min(Math.max(1, limit), 1000);
+    List<Map<String, Object>> list =
+        users.list(safeOffset, safeLimit).stream().map(u -> view(u, null)).toList();
+    return Map.of("users", list, "total", users.count());
+  }
+
+  @Operation(summary = "One user, with their registered methods")
+  @GetMapping("/{username}")
+  public Map<String, Object> get(@PathVariable("username") String username) {
+    User user = accounts.require(username);
+    return view(user, methods.listByUser(user.id()));
+  }
+
+  @Operation(summary = "Block a user", description = "Body {\"reason\": \"...\"}")
+  @PostMapping(path = "/{username}/block", consumes = MediaType.APPLICATION_JSON_VALUE)
+  public Map<String, Object> block(
+      @PathVariable("username") String username,
+      @RequestBody JsonNode body,
+      HttpServletRequest request) {
+    accounts.block(username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
+    return get(username);
+  }
+
+  @Operation(summary = "Unblock a user", description = "Body {\"reason\": \"...\"}")
+  @PostMapping(path = "/{username}/unblock", consumes = MediaType.APPLICATION_JSON_VALUE)
+  public Map<String, Object> unblock(
+      @PathVariable("username") String username,
+      @RequestBody JsonNode body,
+      HttpServletRequest request) {
+    accounts.unblock(username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
+    return get(username);
+  }
+
+  static Map<String, Object> view(User user, List<Method> registered) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", user.id().toString());
+    out.put("username", user.username().value());
+    out.put("displayName", user.displayName());
+    out.put("status", user.status().name().toLowerCase(java.util.Locale.ROOT));
+    out.put("admin", user.admin());
+    out.put("failedAttempts", user.failedAttempts());
+    out.put("blockedReason", user.blockedReason());
+    out.put("blockedAt", user.blockedAt() == null ? null : user.blockedAt().toString());
+    out.put("createdAt", user.createdAt().toString());
+    if (registered != null) {
+      out.put(
+          "methods",
+          registered.stream()
+              .map(
+                  m -> {
+                    Map<String, Object> method = new LinkedHashMap<>();
+                    method.put("id", m.id().toString());
+                    method.put("kind", m.kind().name().toLowerCase(java.util.Locale.ROOT));
+                    method.put("label", m.label());
+                    method.put("createdAt", m.createdAt().toString());
+                    method.put("registeredIp", m.registeredIp());
+                    method.put("lastUsedAt", m.lastUsedAt() == null ? null : m.lastUsedAt().toString());
+                    return method;
+                  })
+              .toList());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,59 @@
+package io.latchkey.server.api;
+
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Strict reading of JSON request bodies: the body is an object, and each field is exactly the JSON
+ * type asked for. A number where a string belongs is refused, never coerced: {@code 123456} and
+ * {@code "0123456"} are different things to a code check (SECURITY-TESTS A1).
+ */
+final class JsonFields {
+  private JsonFields() {}
+
+  static JsonNode object(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw bad("the request body must be a JSON object");
+    }
+    return body;
+  }
+
+  static String text(JsonNode body, String field, int maxLength) {
+    JsonNode value = object(body).get(field);
+    if (value == null || value.isNull()) {
+      throw bad("'" + field + "' is required");
+    }
+    if (!value.isString()) {
+      throw bad("'" + field + "' must be a JSON string");
+    }
+    String text = value.asString();
+    if (text.length() > maxLength) {
+      throw bad("'" + field + "' has at most " + maxLength + " characters");
+    }
+    return text;
+  }
+
+  static String optionalText(JsonNode body, String field, int maxLength) {
+    JsonNode value = object(body).get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    return text(body, field, maxLength);
+  }
+
+  static boolean optionalBoolean(JsonNode body, String field) {
+    JsonNode value = object(body).get(field);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw bad("'" + field + "' must be true or false");
+    }
+    return value.booleanValue();
+  }
+
+  private static LatchkeyException bad(String why) {
+    return new LatchkeyException(ErrorCode.BAD_REQUEST, why);
+  }
+}

@@ -1,0 +1,172 @@
+package io.latchkey.server.config;
+
+import io.latchkey.core.apikey.ApiKeyRepository;
+import io.latchkey.core.apikey.ApiKeys;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.crypto.SecretCipher;
+import io.latchkey.core.enrollment.EnrollmentRepository;
+import io.latchkey.core.enrollment.EnrollmentService;
+import io.latchkey.core.enrollment.RegistrationPolicy;
+import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.otp.OtpParameters;
+import io.latchkey.core.otp.TotpVerifier;
+import io.latchkey.core.totp.TotpCredentialRepository;
+import io.latchkey.core.totp.TotpMethod;
+import io.latchkey.core.tx.Transactions;
+import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.PasswordHasher;
+import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.verification.Lockout;
+import io.latchkey.core.verification.LockoutPolicy;
+import io.latchkey.core.verification.VerificationService;
+import io.latchkey.store.JdbcApiKeyRepository;
+import io.latchkey.store.JdbcAuditLog;
+import io.latchkey.store.JdbcEnrollmentRepository;
+import io.latchkey.store.JdbcMethodRepository;
+import io.latchkey.store.JdbcTotpCredentialRepository;
+import io.latchkey.store.JdbcUserRepository;
+import io.latchkey.store.KeyFile;
+import io.latchkey.store.SpringTransactions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** Wires the plain-Java core to the store: the one place where the pieces meet. */
+@Configuration(proxyBeanMethods = false)
+public class CoreConfiguration {
+
+  /** Tests replace it (a {@code @Primary} clock) to move time instead of sleeping. */
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  SecureRandom secureRandom() {
+    return new SecureRandom();
+  }
+
+  @Bean
+  SecretCipher secretCipher(LatchkeyProperties properties, SecureRandom random) {
+    return KeyFile.loadOrCreate(KeyFile.defaultLocation(properties.data()), random).cipher(random);
+  }
+
+  @Bean
+  PasswordHasher passwordHasher() {
+    // OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 lane.
+    Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
+    return new PasswordHasher() {
+      @Override
+      public String hash(CharSequence password) {
+        return encoder.encode(password);
+      }
+
+      @Override
+      public boolean matches(CharSequence password, String storedHash) {
+        return storedHash != null && encoder.matches(password, storedHash);
+      }
+    };
+  }
+
+  @Bean
+  UserRepository userRepository(JdbcClient jdbc) {
+    return new JdbcUserRepository(jdbc);
+  }
+
+  @Bean
+  AuditLog auditLog(JdbcClient jdbc) {
+    return new JdbcAuditLog(jdbc);
+  }
+
+  @Bean
+  ApiKeyRepository apiKeyRepository(JdbcClient jdbc) {
+    return new JdbcApiKeyRepository(jdbc);
+  }
+
+  @Bean
+  MethodRepository methodRepository(JdbcClient jdbc) {
+    return new JdbcMethodRepository(jdbc);
+  }
+
+  @Bean
+  TotpCredentialRepository totpCredentialRepository(
+      JdbcClient jdbc, SecretCipher cipher, Transactions transactions) {
+    return new JdbcTotpCredentialRepository(jdbc, cipher, transactions);
+  }
+
+  @Bean
+  EnrollmentRepository enrollmentRepository(JdbcClient jdbc, SecretCipher cipher) {
+    return new JdbcEnrollmentRepository(jdbc, cipher);
+  }
+
+  @Bean
+  Transactions transactions(PlatformTransactionManager transactionManager) {
+    return new SpringTransactions(transactionManager);
+  }
+
+  @Bean
+  Lockout lockout(UserRepository users, AuditLog audit, Clock clock, LatchkeyProperties properties) {
+    return new Lockout(users, audit, clock, new LockoutPolicy(properties.lockoutThreshold()));
+  }
+
+  @Bean
+  TotpVerifier totpVerifier(LatchkeyProperties properties) {
+    return new TotpVerifier(properties.driftWindow());
+  }
+
+  @Bean
+  Accounts accounts(
+      UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock, SecureRandom random) {
+    return new Accounts(users, hasher, audit, clock, random);
+  }
+
+  @Bean
+  ApiKeys apiKeys(ApiKeyRepository keys, AuditLog audit, Clock clock, SecureRandom random) {
+    return new ApiKeys(keys, audit, clock, random);
+  }
+
+  @Bean
+  EnrollmentService enrollmentService(
+      EnrollmentRepository enrollments,
+      UserRepository users,
+      TotpCredentialRepository credentials,
+      Transactions transactions,
+      Lockout lockout,
+      AuditLog audit,
+      TotpVerifier verifier,
+      Clock clock,
+      SecureRandom random,
+      LatchkeyProperties properties) {
+    RegistrationPolicy policy =
+        new RegistrationPolicy(
+            properties.registrationStepDeadline(), OtpParameters.TOTP_DEFAULT, properties.issuer());
+    return new EnrollmentService(
+        enrollments,
+        users,
+        credentials,
+        transactions,
+        lockout,
+        audit,
+        verifier,
+        clock,
+        random,
+        () -> policy);
+  }
+
+  @Bean
+  VerificationService verificationService(
+      UserRepository users,
+      TotpCredentialRepository credentials,
+      TotpVerifier verifier,
+      Lockout lockout,
+      AuditLog audit,
+      Clock clock) {
+    return new VerificationService(
+        users, List.of(new TotpMethod(credentials, verifier)), lockout, audit, clock);
+  }
+}

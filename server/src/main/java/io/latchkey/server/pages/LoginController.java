@@ -1,0 +1,101 @@
+package io.latchkey.server.pages;
+
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.User;
+import io.latchkey.server.security.PasswordAuthenticationProvider;
+import io.latchkey.server.web.Correlation;
+import io.latchkey.server.web.ErrorResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Sign-in with a password, the first step of the wizard. Done here rather than by Spring's form
+ * login so that a failure shows the same error envelope (code, correlation ID, time) as every other
+ * page. A new session ID is issued on success (session fixation).
+ */
+@Controller
+public class LoginController {
+  private final Accounts accounts;
+  private final SecurityContextRepository contexts;
+  private final ErrorResponses errors;
+  private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
+
+  public LoginController(Accounts accounts, SecurityContextRepository contexts, ErrorResponses errors) {
+    this.accounts = accounts;
+    this.contexts = contexts;
+    this.errors = errors;
+  }
+
+  @GetMapping("/login")
+  public String form(HttpServletRequest request, Model model) {
+    if (request.getParameter("expired") != null) {
+      model.addAttribute("notice", "login.expired");
+    } else if (request.getParameter("signedOut") != null) {
+      model.addAttribute("notice", "login.signedOut");
+    }
+    return "login";
+  }
+
+  @PostMapping("/login")
+  public String signIn(
+      @RequestParam(name = "username", defaultValue = "") String username,
+      @RequestParam(name = "password", defaultValue = "") String password,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Model model) {
+    User user;
+    try {
+      if (username.length() > 200 || password.length() > 1000) {
+        throw new LatchkeyException(ErrorCode.UNAUTHORIZED, "input too long");
+      }
+      user = accounts.signIn(username, password, Correlation.context(request, username));
+    } catch (LatchkeyException e) {
+      response.setStatus(ErrorCode.UNAUTHORIZED.httpStatus());
+      model.addAttribute("error", errors.envelope(ErrorCode.UNAUTHORIZED, request).error());
+      model.addAttribute("username", username.length() > 200 ? "" : username);
+      return "login";
+    }
+    SavedRequest saved = requestCache.getRequest(request, response);
+    if (request.getSession(false) != null) {
+      request.changeSessionId();
+    }
+    SecurityContext context = SecurityContextHolder.createEmptyContext();
+    context.setAuthentication(PasswordAuthenticationProvider.authenticated(user));
+    SecurityContextHolder.setContext(context);
+    contexts.saveContext(context, request, response);
+    String target = saved != null ? localPath(saved.getRedirectUrl(), request) : "/register";
+    requestCache.removeRequest(request, response);
+    return "redirect:" + target;
+  }
+
+  @GetMapping("/")
+  public String home() {
+    return "redirect:/register";
+  }
+
+  /** Only redirect within this server. */
+  private static String localPath(String url, HttpServletRequest request) {
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      String path = uri.getRawPath();
+      if (path == null || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/api/")) {
+        return "/register";
+      }
+      return path;
+    } catch (IllegalArgumentException e) {
+      return "/register";
+    }
+  }
+}

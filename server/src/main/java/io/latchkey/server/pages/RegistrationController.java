@@ -1,0 +1,215 @@
+package io.latchkey.server.pages;
+
+import io.latchkey.core.enrollment.Enrollment;
+import io.latchkey.core.enrollment.EnrollmentService;
+import io.latchkey.core.enrollment.EnrollmentState;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.qr.QrCodes;
+import io.latchkey.core.user.User;
+import io.latchkey.core.verification.Lockout;
+import io.latchkey.server.web.Correlation;
+import io.latchkey.server.web.ErrorResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The registration wizard: get the app, scan the QR code, type the code, done. Thin: every
+ * decision is the {@link EnrollmentService}'s; this class only chooses the page. Pages that show a
+ * secret are never cached.
+ */
+@Controller
+@RequestMapping("/register")
+public class RegistrationController {
+  private final CurrentUser currentUser;
+  private final EnrollmentService enrollments;
+  private final MethodRepository methods;
+  private final ErrorResponses errors;
+  private final Clock clock;
+
+  public RegistrationController(
+      CurrentUser currentUser,
+      EnrollmentService enrollments,
+      MethodRepository methods,
+      ErrorResponses errors,
+      Clock clock) {
+    this.currentUser = currentUser;
+    this.enrollments = enrollments;
+    this.methods = methods;
+    this.errors = errors;
+    this.clock = clock;
+  }
+
+  /** Step 1: get the app. A user who already has a method sees their methods instead. */
+  @GetMapping
+  public String getTheApp(Model model) {
+    User user = currentUser.require();
+    Lockout.requireActive(user);
+    if (!methods.listByUser(user.id()).isEmpty()) {
+      return "redirect:/register/done";
+    }
+    model.addAttribute("user", user);
+    return "register/get-app";
+  }
+
+  /** "Next" on step 1: a new registration, or the pending one (reload, second tab). */
+  @PostMapping("/start")
+  public String start(HttpServletRequest request) {
+    User user = currentUser.require();
+    if (!methods.listByUser(user.id()).isEmpty()) {
+      return "redirect:/register/done";
+    }
+    enrollments.begin(user, context(request, user));
+    return "redirect:/register/scan";
+  }
+
+  /** Step 2: the QR code, or the time-out page if the step's deadline passed. */
+  @GetMapping("/scan")
+  public String scan(HttpServletRequest request, HttpServletResponse response, Model model) {
+    User user = currentUser.require();
+    Lockout.requireActive(user);
+    Optional<Enrollment> current = enrollments.current(user, context(request, user));
+    if (current.isEmpty()) {
+      return "redirect:/register";
+    }
+    return pageFor(current.get(), user, request, response, model);
+  }
+
+  /** Step 3: the code from the app. */
+  @PostMapping("/confirm")
+  public String confirm(
+      @RequestParam(name = "enrollment", defaultValue = "") String enrollmentId,
+      @RequestParam(name = "code", defaultValue = "") String code,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Model model) {
+    User user = currentUser.require();
+    UUID id = parseId(enrollmentId);
+    try {
+      enrollments.confirm(user, id, code.strip(), context(request, user));
+      return "redirect:/register/done";
+    } catch (LatchkeyException e) {
+      if (e.code() == ErrorCode.INVALID_CODE) {
+        Optional<Enrollment> current = enrollments.current(user, context(request, user));
+        if (current.isPresent() && current.get().state().pending()) {
+          response.setStatus(e.code().httpStatus());
+          model.addAttribute("error", errors.envelope(e.code(), request).error());
+          return scanPage(current.get(), user, model);
+        }
+      }
+      if (e.code() == ErrorCode.ENROLLMENT_TIMED_OUT) {
+        return timeoutPage(request, response, model);
+      }
+      throw e;
+    }
+  }
+
+  /** "Next" on the time-out page: a fresh secret; the old one is gone. */
+  @PostMapping("/retry")
+  public String retry(HttpServletRequest request) {
+    User user = currentUser.require();
+    enrollments.retry(user, context(request, user));
+    return "redirect:/register/scan";
+  }
+
+  /** Done: the user's registered methods. */
+  @GetMapping("/done")
+  public String done(Model model) {
+    User user = currentUser.require();
+    var registered = methods.listByUser(user.id());
+    if (registered.isEmpty()) {
+      return "redirect:/register";
+    }
+    model.addAttribute("user", user);
+    model.addAttribute(
+        "methods",
+        registered.stream()
+            .map(
+                m ->
+                    new MethodView(
+                        m.kind().name(),
+                        PageModel.minutes(m.createdAt()),
+                        m.registeredIp(),
+                        PageModel.minutes(m.lastUsedAt())))
+            .toList());
+    return "register/done";
+  }
+
+  private String pageFor(
+      Enrollment enrollment,
+      User user,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Model model) {
+    if (enrollment.state() == EnrollmentState.COMPLETED) {
+      return "redirect:/register/done";
+    }
+    if (enrollment.state() == EnrollmentState.TIMED_OUT) {
+      return timeoutPage(request, response, model);
+    }
+    if (!enrollment.state().pending()) {
+      return "redirect:/register";
+    }
+    return scanPage(enrollment, user, model);
+  }
+
+  private String scanPage(Enrollment enrollment, User user, Model model) {
+    String uri = enrollments.uriFor(enrollment, user).toUriString();
+    model.addAttribute("user", user);
+    model.addAttribute("enrollmentId", enrollment.id());
+    model.addAttribute(
+        "qrPng", "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCodes.png(uri, 280)));
+    model.addAttribute("secretGroups", group(enrollment.secret().base32()));
+    model.addAttribute("parameters", enrollment.parameters());
+    model.addAttribute("issuer", enrollments.uriFor(enrollment, user).issuer());
+    model.addAttribute("deadlineText", PageModel.time(enrollment.deadline()));
+    long seconds = Math.max(0, Duration.between(clock.instant(), enrollment.deadline()).toSeconds());
+    model.addAttribute("secondsLeft", seconds);
+    model.addAttribute("minutesLeft", (seconds + 59) / 60);
+    return "register/scan";
+  }
+
+  private String timeoutPage(HttpServletRequest request, HttpServletResponse response, Model model) {
+    response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
+    model.addAttribute("error", errors.envelope(ErrorCode.ENROLLMENT_TIMED_OUT, request).error());
+    return "register/timeout";
+  }
+
+  /** A registered method as the done page shows it. */
+  public record MethodView(String kind, String registered, String ip, String lastUsed) {}
+
+  private static String group(String base32) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < base32.length(); i += 4) {
+      if (i > 0) {
+        out.append(' ');
+      }
+      out.append(base32, i, Math.min(base32.length(), i + 4));
+    }
+    return out.toString();
+  }
+
+  private static UUID parseId(String text) {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new LatchkeyException(ErrorCode.BAD_REQUEST, "not a registration ID");
+    }
+  }
+
+  private static io.latchkey.core.audit.RequestContext context(HttpServletRequest request, User user) {
+    return Correlation.context(request, user.username().value());
+  }
+}

@@ -1,0 +1,56 @@
+package io.latchkey.server.security;
+
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.User;
+import io.latchkey.server.web.Correlation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/** Username and password through {@link Accounts#signIn}, so every attempt is audited. */
+public final class PasswordAuthenticationProvider implements AuthenticationProvider {
+  private final Accounts accounts;
+
+  public PasswordAuthenticationProvider(Accounts accounts) {
+    this.accounts = accounts;
+  }
+
+  @Override
+  public Authentication authenticate(Authentication authentication) {
+    HttpServletRequest request =
+        ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes()).getRequest();
+    String username = String.valueOf(authentication.getPrincipal());
+    String password = String.valueOf(authentication.getCredentials());
+    try {
+      User user = accounts.signIn(username, password, Correlation.context(request, username));
+      return authenticated(user);
+    } catch (LatchkeyException e) {
+      throw new BadCredentialsException("wrong username or password");
+    }
+  }
+
+  /** The authentication a signed-in user carries: ROLE_USER, and ROLE_ADMIN for admins. */
+  public static UsernamePasswordAuthenticationToken authenticated(User user) {
+    List<GrantedAuthority> roles = new ArrayList<>();
+    roles.add(new SimpleGrantedAuthority("ROLE_USER"));
+    if (user.admin()) {
+      roles.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
+    }
+    SignedInUser principal = new SignedInUser(user.id(), user.username().value(), user.admin());
+    return UsernamePasswordAuthenticationToken.authenticated(principal, null, roles);
+  }
+
+  @Override
+  public boolean supports(Class<?> type) {
+    return UsernamePasswordAuthenticationToken.class.isAssignableFrom(type);
+  }
+}

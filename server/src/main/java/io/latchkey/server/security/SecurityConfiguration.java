@@ -1,0 +1,107 @@
+package io.latchkey.server.security;
+
+import io.latchkey.core.apikey.ApiKeys;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.user.Accounts;
+import io.latchkey.server.web.ErrorResponses;
+import io.latchkey.server.web.PageRenderer;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+/**
+ * All of the security set-up in one place (STYLE, Spring reference apps). Two chains: the API
+ * ({@code /api/**}: stateless, API keys for applications, HTTP Basic for administrators' scripts)
+ * and the pages (session cookie, CSRF on every form, strict headers).
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+  private static final String CSP =
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+          + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  @Bean
+  SecurityContextRepository securityContextRepository() {
+    return new HttpSessionSecurityContextRepository();
+  }
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain api(HttpSecurity http, ApiKeys apiKeys, Accounts accounts, ErrorResponses errors)
+      throws Exception {
+    http.securityMatcher("/api/**")
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authenticationManager(new ProviderManager(new PasswordAuthenticationProvider(accounts)))
+        .addFilterBefore(new ApiKeyFilter(apiKeys, errors), BasicAuthenticationFilter.class)
+        .httpBasic(
+            basic ->
+                basic.authenticationEntryPoint(
+                    (request, response, e) -> {
+                      response.setHeader("WWW-Authenticate", "Bearer, Basic realm=\"latchkey\"");
+                      errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
+                    }))
+        .exceptionHandling(
+            ex ->
+                ex.authenticationEntryPoint(
+                        (request, response, e) -> {
+                          response.setHeader("WWW-Authenticate", "Bearer, Basic realm=\"latchkey\"");
+                          errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
+                        })
+                    .accessDeniedHandler(
+                        (request, response, e) ->
+                            errors.writeJson(ErrorCode.FORBIDDEN, request, response)))
+        .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'")))
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers("/api/openapi.json", "/api/openapi.json/**")
+                    .permitAll()
+                    .requestMatchers("/api/v1/verify")
+                    .hasRole("APP")
+                    .requestMatchers("/api/v1/admin/**")
+                    .hasRole("ADMIN")
+                    .anyRequest()
+                    .authenticated());
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain pages(
+      HttpSecurity http,
+      PageRenderer pages,
+      AuditLog audit,
+      Clock clock,
+      SecurityContextRepository contexts)
+      throws Exception {
+    PageSecurityHandlers handlers = new PageSecurityHandlers(pages, audit, clock);
+    http.securityContext(c -> c.securityContextRepository(contexts))
+        .exceptionHandling(ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+        .headers(
+            h ->
+                h.contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
+                    .referrerPolicy(
+                        r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+                    .frameOptions(f -> f.deny()))
+        .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers(
+                        "/login", "/css/**", "/js/**", "/favicon.ico", "/error", "/actuator/health",
+                        "/actuator/health/**")
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated());
+    return http.build();
+  }
+}

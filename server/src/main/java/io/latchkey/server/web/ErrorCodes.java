@@ -1,0 +1,61 @@
+package io.latchkey.server.web;
+
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.ErrorResponse;
+
+/** Maps whatever went wrong to one stable code: the single place where that decision is made. */
+public final class ErrorCodes {
+  private ErrorCodes() {}
+
+  public static ErrorCode of(Throwable error) {
+    if (error instanceof LatchkeyException e) {
+      return e.code();
+    }
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof BodySizeLimitFilter.TooLarge) {
+        return ErrorCode.PAYLOAD_TOO_LARGE;
+      }
+    }
+    if (error instanceof ErrorResponse e) {
+      return ofStatus(e.getStatusCode().value());
+    }
+    if (error instanceof CannotGetJdbcConnectionException
+        || error instanceof CannotCreateTransactionException
+        || error instanceof DataAccessResourceFailureException
+        || error instanceof TransientDataAccessException) {
+      return ErrorCode.SERVICE_UNAVAILABLE;
+    }
+    if (error instanceof org.springframework.http.converter.HttpMessageNotReadableException
+        || error instanceof org.springframework.beans.TypeMismatchException
+        || error instanceof org.springframework.web.bind.ServletRequestBindingException
+        || error instanceof IllegalArgumentException) {
+      return ErrorCode.BAD_REQUEST;
+    }
+    if (error instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
+      return ErrorCode.PAYLOAD_TOO_LARGE;
+    }
+    return ErrorCode.INTERNAL_ERROR;
+  }
+
+  public static ErrorCode ofStatus(int status) {
+    return switch (status) {
+      case 400 -> ErrorCode.BAD_REQUEST;
+      case 401 -> ErrorCode.UNAUTHORIZED;
+      case 403 -> ErrorCode.FORBIDDEN;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 406 -> ErrorCode.NOT_ACCEPTABLE;
+      case 409 -> ErrorCode.CONFLICT;
+      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> ErrorCode.RATE_LIMITED;
+      case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+      default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
+    };
+  }
+}

@@ -1,0 +1,101 @@
+package io.latchkey.server.web;
+
+import io.latchkey.core.error.ErrorCode;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * Every failure ends here, mapped once (STYLE 6): API requests get the JSON envelope, pages get the
+ * error page showing the same envelope. A 500 is logged with its correlation ID and never shows a
+ * stack trace or internal detail.
+ */
+public final class ErrorHandling {
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+
+  private ErrorHandling() {}
+
+  static Object respond(
+      ErrorCode code, HttpServletRequest request, HttpServletResponse response, ErrorResponses errors) {
+    ErrorEnvelope envelope = errors.envelope(code, request);
+    response.setHeader("Cache-Control", "no-store");
+    if (ErrorResponses.isApi(request) || wantsJson(request)) {
+      return ResponseEntity.status(code.httpStatus())
+          .contentType(MediaType.APPLICATION_JSON)
+          .body(envelope);
+    }
+    ModelAndView page = new ModelAndView("error");
+    page.setStatus(org.springframework.http.HttpStatusCode.valueOf(code.httpStatus()));
+    page.addObject("error", envelope.error());
+    return page;
+  }
+
+  private static boolean wantsJson(HttpServletRequest request) {
+    String accept = request.getHeader("Accept");
+    return accept != null && accept.startsWith(MediaType.APPLICATION_JSON_VALUE);
+  }
+
+  /** Exceptions thrown by controllers. */
+  @ControllerAdvice
+  public static class Advice {
+    private final ErrorResponses errors;
+
+    public Advice(ErrorResponses errors) {
+      this.errors = errors;
+    }
+
+    @ExceptionHandler(Throwable.class)
+    public Object handle(Throwable error, HttpServletRequest request, HttpServletResponse response) {
+      ErrorCode code = ErrorCodes.of(error);
+      if (code == ErrorCode.INTERNAL_ERROR) {
+        log.error("unexpected failure", error);
+      } else if (code == ErrorCode.SERVICE_UNAVAILABLE) {
+        log.warn("database unavailable: {}", error.toString());
+      } else {
+        log.debug("request refused: {} ({})", code.code(), error.getMessage());
+      }
+      return respond(code, request, response, errors);
+    }
+  }
+
+  /** Errors that happen outside controllers (filters, the container): the {@code /error} page. */
+  @Controller
+  public static class Fallback implements ErrorController {
+    private final ErrorResponses errors;
+
+    public Fallback(ErrorResponses errors) {
+      this.errors = errors;
+    }
+
+    @RequestMapping("/error")
+    public Object error(HttpServletRequest request, HttpServletResponse response) {
+      Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+      Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+      ErrorCode code =
+          exception instanceof Throwable t && ErrorCodes.of(t) != ErrorCode.INTERNAL_ERROR
+              ? ErrorCodes.of(t)
+              : ErrorCodes.ofStatus(status instanceof Integer s ? s : 500);
+      if (code == ErrorCode.INTERNAL_ERROR && exception instanceof Throwable t) {
+        log.error("unexpected failure outside a controller", t);
+      }
+      Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+      boolean api = uri instanceof String s && s.startsWith("/api/");
+      if (api) {
+        return ResponseEntity.status(code.httpStatus())
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(errors.envelope(code, request));
+      }
+      return respond(code, request, response, errors);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.latchkey.server.web;
+
+import io.latchkey.core.error.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import org.springframework.context.MessageSource;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.support.RequestContextUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Builds and writes the error envelope: the code decides the status and the message key; the
+ * sentence comes from the message bundle in the reader's language. Used by the exception handlers,
+ * the security handlers and the filters that answer before any controller runs.
+ */
+@Component
+public class ErrorResponses {
+  private final MessageSource messages;
+  private final Clock clock;
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  public ErrorResponses(MessageSource messages, Clock clock) {
+    this.messages = messages;
+    this.clock = clock;
+  }
+
+  public ErrorEnvelope envelope(ErrorCode code, HttpServletRequest request) {
+    Locale locale = locale(request);
+    String message =
+        messages.getMessage(
+            code.messageKey(),
+            null,
+            messages.getMessage("error.default", null, "Something went wrong.", locale),
+            locale);
+    String id = Correlation.find(request).map(Object::toString).orElse("");
+    String at = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    return new ErrorEnvelope(new ErrorEnvelope.Body(code.code(), message, id, at));
+  }
+
+  /** Writes the envelope as JSON, for requests that never reach a controller. */
+  public void writeJson(ErrorCode code, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    response.resetBuffer();
+    response.setStatus(code.httpStatus());
+    response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.setHeader("Cache-Control", "no-store");
+    response.getOutputStream().write(json.writeValueAsBytes(envelope(code, request)));
+    response.flushBuffer();
+  }
+
+  public static boolean isApi(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return path.startsWith("/api/");
+  }
+
+  private static Locale locale(HttpServletRequest request) {
+    try {
+      return RequestContextUtils.getLocale(request);
+    } catch (IllegalStateException e) {
+      return request.getLocale();
+    }
+  }
+}

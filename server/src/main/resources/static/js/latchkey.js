@@ -1,0 +1,37 @@
+// Copy button of the error box: puts code, correlation ID, time and message on the clipboard,
+// so a user can paste them to their administrator exactly.
+document.addEventListener('click', function (event) {
+  var button = event.target.closest('button[data-copy-from]');
+  if (!button) return;
+  var box = document.getElementById(button.getAttribute('data-copy-from'));
+  if (!box) return;
+  var lines = [
+    box.querySelector('#error-message').textContent.trim(),
+    'code: ' + box.querySelector('#error-code').textContent.trim(),
+    'correlationId: ' + box.querySelector('#correlation-id').textContent.trim(),
+    'timestamp: ' + box.querySelector('#error-timestamp').textContent.trim()
+  ].join('\n');
+  var done = function () {
+    var label = button.getAttribute('data-copied-label');
+    if (label) button.textContent = label;
+    button.setAttribute('data-copied', 'true');
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(lines).then(done, function () { fallback(lines); done(); });
+  } else {
+    fallback(lines);
+    done();
+  }
+});
+
+function fallback(text) {
+  var area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'absolute';
+  area.style.left = '-9999px';
+  document.body.appendChild(area);
+  area.select();
+  try { document.execCommand('copy'); } catch (e) { /* nothing more to try */ }
+  document.body.removeChild(area);
+}

@@ -1,0 +1,64 @@
+package io.latchkey.server.testing;
+
+import io.latchkey.server.LatchkeyServerApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The real server on a random loopback port, on an embedded H2 file database in a fresh data
+ * folder, with a clock the tests move. One server is shared by all integration tests of the JVM;
+ * each test makes its own users.
+ */
+@SpringBootTest(
+    classes = LatchkeyServerApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(ServerTestConfiguration.class)
+public abstract class ServerIT {
+  public static final Path DATA = tempDir();
+  private static final AtomicInteger USERS = new AtomicInteger();
+
+  @LocalServerPort protected int port;
+  @Autowired protected MutableClock clock;
+  protected Api api;
+
+  @DynamicPropertySource
+  static void serverProperties(DynamicPropertyRegistry registry) {
+    registry.add("latchkey.data", DATA::toString);
+    registry.add("server.address", () -> "127.0.0.1");
+  }
+
+  @BeforeEach
+  void connect() throws IOException {
+    String password =
+        Files.readString(DATA.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
+    api = new Api("http://127.0.0.1:" + port, password);
+  }
+
+  protected String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** A username no other test uses. */
+  protected static String newUsername(String prefix) {
+    return prefix + "-" + USERS.incrementAndGet() + "-" + ProcessHandle.current().pid();
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("latchkey-it-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

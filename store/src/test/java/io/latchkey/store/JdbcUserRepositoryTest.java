@@ -1,0 +1,183 @@
+package io.latchkey.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserId;
+import io.latchkey.core.user.UserStatus;
+import io.latchkey.core.user.Username;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JdbcUserRepositoryTest extends StoreTest {
+  private JdbcUserRepository users;
+
+  @BeforeEach
+  void repository() {
+    users = new JdbcUserRepository(jdbc);
+  }
+
+  @Test
+  void insertedUserIsFoundByIdAndByCanonicalName() {
+    User alice = insertUser("Alice");
+
+    assertThat(users.findById(alice.id())).contains(alice);
+    assertThat(users.findByUsername(Username.of("ＡＬＩＣＥ"))).contains(alice);
+    assertThat(users.findById(UserId.random())).isEmpty();
+  }
+
+  @Test
+  void insertRefusesATakenUsername() {
+    User alice = insertUser("alice");
+    User impostor = newUser("ALICE");
+
+    assertThat(users.insert(impostor, "hash")).isFalse();
+    assertThat(users.findByUsername(Username.of("alice"))).contains(alice);
+    assertThat(users.count()).isEqualTo(1);
+  }
+
+  @Test
+  void racingInsertsOfOneNameCreateExactlyOneUser() throws Exception {
+    List<Boolean> results = race(20, () -> users.insert(newUser("admin"), "hash"));
+
+    assertThat(results).containsOnlyOnce(true);
+    assertThat(users.count()).isEqualTo(1);
+  }
+
+  @Test
+  void passwordHashIsEmptyUntilSetAndThenReplaced() {
+    User bob = newUser("bob");
+    users.insert(bob, null);
+
+    assertThat(users.passwordHash(bob.id())).isEmpty();
+    users.setPasswordHash(bob.id(), "$argon2id$new");
+    assertThat(users.passwordHash(bob.id())).contains("$argon2id$new");
+    assertThat(users.passwordHash(UserId.random())).isEmpty();
+    assertThatThrownBy(() -> users.setPasswordHash(UserId.random(), "x"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void listPagesThroughUsersInNameOrder() {
+    insertUser("carol");
+    insertUser("alice");
+    insertUser("bob");
+
+    assertThat(users.list(0, 2))
+        .extracting(u -> u.username().value())
+        .containsExactly("alice", "bob");
+    assertThat(users.list(2, 2)).extracting(u -> u.username().value()).containsExactly("carol");
+    assertThat(users.count()).isEqualTo(3);
+  }
+
+  @Test
+  void reserveAttemptStopsAtTheLimit() {
+    User alice = insertUser("alice");
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(users.reserveAttemptBelowLimit(alice.id(), 3)).isTrue();
+    }
+    assertThat(users.reserveAttemptBelowLimit(alice.id(), 3)).isFalse();
+    assertThat(failedAttempts(alice)).isEqualTo(3);
+  }
+
+  @Test
+  void reserveAttemptNeverOvershootsTheLimitUnderRaces() throws Exception {
+    User alice = insertUser("alice");
+
+    List<Boolean> results = race(50, () -> users.reserveAttemptBelowLimit(alice.id(), 10));
+
+    assertThat(results).filteredOn(granted -> granted).hasSize(10);
+    assertThat(failedAttempts(alice)).isEqualTo(10);
+  }
+
+  @Test
+  void reserveAttemptRefusesAUserWhoIsNotActive() {
+    User alice = insertUser("alice");
+    users.block(alice.id(), "test", T0);
+
+    assertThat(users.reserveAttemptBelowLimit(alice.id(), 10)).isFalse();
+    assertThat(failedAttempts(alice)).isZero();
+  }
+
+  @Test
+  void resetFailuresStartsTheCountAgain() {
+    User alice = insertUser("alice");
+    users.reserveAttemptBelowLimit(alice.id(), 10);
+    users.reserveAttemptBelowLimit(alice.id(), 10);
+
+    users.resetFailures(alice.id());
+
+    assertThat(failedAttempts(alice)).isZero();
+  }
+
+  @Test
+  void blockIfFailuresReachedLeavesAUserBelowTheLimitActive() {
+    User alice = insertUser("alice");
+    users.reserveAttemptBelowLimit(alice.id(), 3);
+
+    assertThat(users.blockIfFailuresReached(alice.id(), 3, "3 failures", T0)).isFalse();
+    assertThat(users.findById(alice.id()).orElseThrow().status()).isEqualTo(UserStatus.ACTIVE);
+  }
+
+  @Test
+  void blockIfFailuresReachedBlocksExactlyOnceEvenWhenRacing() throws Exception {
+    User alice = insertUser("alice");
+    for (int i = 0; i < 3; i++) {
+      users.reserveAttemptBelowLimit(alice.id(), 3);
+    }
+
+    List<Boolean> results =
+        race(20, () -> users.blockIfFailuresReached(alice.id(), 3, "3 failures", T0));
+
+    assertThat(results).containsOnlyOnce(true);
+    User blocked = users.findById(alice.id()).orElseThrow();
+    assertThat(blocked.status()).isEqualTo(UserStatus.BLOCKED);
+    assertThat(blocked.blockedReason()).isEqualTo("3 failures");
+    assertThat(blocked.blockedAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void blockChangesOnlyAnActiveUser() {
+    User alice = insertUser("alice");
+
+    assertThat(users.block(alice.id(), "lost phone", T0)).isTrue();
+    assertThat(users.block(alice.id(), "again", T0.plusSeconds(5))).isFalse();
+
+    User blocked = users.findById(alice.id()).orElseThrow();
+    assertThat(blocked.blockedReason()).isEqualTo("lost phone");
+    assertThat(blocked.blockedAt()).isEqualTo(T0);
+  }
+
+  @Test
+  void aVeryLongBlockReasonIsShortenedNotRefused() {
+    User alice = insertUser("alice");
+
+    assertThat(users.block(alice.id(), "x".repeat(5000), T0)).isTrue();
+    assertThat(users.findById(alice.id()).orElseThrow().blockedReason()).hasSize(1000);
+  }
+
+  @Test
+  void unblockRestoresTheUserAndResetsTheFailureCount() {
+    User alice = insertUser("alice");
+    for (int i = 0; i < 3; i++) {
+      users.reserveAttemptBelowLimit(alice.id(), 3);
+    }
+    users.blockIfFailuresReached(alice.id(), 3, "3 failures", T0);
+
+    assertThat(users.unblock(alice.id())).isTrue();
+    assertThat(users.unblock(alice.id())).isFalse();
+
+    User restored = users.findById(alice.id()).orElseThrow();
+    assertThat(restored.status()).isEqualTo(UserStatus.ACTIVE);
+    assertThat(restored.failedAttempts()).isZero();
+    assertThat(restored.blockedReason()).isNull();
+    assertThat(restored.blockedAt()).isNull();
+  }
+
+  private int failedAttempts(User user) {
+    return users.findById(user.id()).orElseThrow().failedAttempts();
+  }
+}
