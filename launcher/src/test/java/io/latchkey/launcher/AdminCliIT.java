@@ -1,0 +1,284 @@
+package io.latchkey.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.server.LatchkeyServerApplication;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code latchkey admin} against the real server, started in-process on a free port with an empty
+ * data folder, as an administrator would use it on first start.
+ */
+class AdminCliIT {
+  /** {@code error: <message> (code <code>, correlation ID <id>, <timestamp>)} */
+  private static final Pattern ERROR =
+      Pattern.compile(
+          "error: (.+) \\(code ([a-z_]+), correlation ID ([A-Za-z0-9-]+),"
+              + " (\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z)\\)");
+
+  @TempDir static Path data;
+
+  private static ConfigurableApplicationContext server;
+  private static String url;
+  private static String adminPassword;
+
+  @BeforeAll
+  static void startServer() throws IOException {
+    server =
+        SpringApplication.run(
+            LatchkeyServerApplication.class,
+            "--server.port=0",
+            "--server.address=127.0.0.1",
+            "--latchkey.data=" + data.toAbsolutePath());
+    url = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
+    adminPassword = Files.readAllLines(data.resolve("initial-admin-password")).get(0);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void createsAUserAndRefusesTheSameNameInAnotherCase() {
+    CliRun created = admin("create-user", "Carol", "--display-name", "Carol Danvers");
+    CliRun again = admin("create-user", "CAROL");
+
+    assertThat(created.exit()).as(created.toString()).isZero();
+    assertThat(created.out())
+        .contains("Created user carol.")
+        .contains("Display name:    Carol Danvers")
+        .contains("Status:          active");
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(error(again).group(2)).isEqualTo("conflict");
+  }
+
+  @Test
+  void aGeneratedPasswordIsShownOnceAndIsTheUsersRealPassword() {
+    CliRun created = admin("create-user", "gina", "--generate-password");
+    Matcher shown = Pattern.compile("Password: +([A-Za-z0-9]{20}) ").matcher(created.out());
+    assertThat(shown.find()).as(created.toString()).isTrue();
+
+    // Signed in as gina, who is no administrator: refused as forbidden, not as unauthorized.
+    CliRun asGina = run(env("gina", shown.group(1)), "users");
+
+    assertThat(asGina.exit()).isEqualTo(1);
+    assertThat(error(asGina).group(2)).isEqualTo("forbidden");
+  }
+
+  @Test
+  void anAdministratorCreatedWithAPasswordFromStdinCanAdminister() {
+    CliRun created =
+        withStdin(env(), "s3cret-passw0rd\n", "create-user", "hank", "--admin", "--password-stdin");
+    CliRun asHank = run(env("hank", "s3cret-passw0rd"), "users");
+
+    assertThat(created.exit()).as(created.toString()).isZero();
+    assertThat(created.out()).contains("Administrator:   yes");
+    assertThat(asHank.exit()).as(asHank.toString()).isZero();
+    assertThat(asHank.out()).contains("hank");
+  }
+
+  @Test
+  void usersListsEveryUserInATable() {
+    admin("create-user", "ivan");
+
+    CliRun users = admin("users");
+
+    assertThat(users.exit()).as(users.toString()).isZero();
+    assertThat(users.out().lines().findFirst())
+        .hasValueSatisfying(
+            header -> assertThat(header).matches("USERNAME +STATUS +ADMIN +FAILED ATTEMPTS"));
+    assertThat(users.out())
+        .containsPattern("(?m)^admin +active +yes +0$")
+        .containsPattern("(?m)^ivan +active +no +0$");
+  }
+
+  @Test
+  void userShowsStatusAndMethodsEvenForANonAsciiName() {
+    CliRun created = admin("create-user", "ユーザー");
+    CliRun shown = admin("user", "ユーザー");
+
+    assertThat(created.exit()).as(created.toString()).isZero();
+    assertThat(shown.exit()).as(shown.toString()).isZero();
+    assertThat(shown.out())
+        .contains("Username:        ユーザー")
+        .contains("Status:          active")
+        .contains("Methods:         none registered");
+  }
+
+  @Test
+  void anUnknownUserIsNotFound() {
+    CliRun run = admin("user", "nobody-here");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(error(run).group(2)).isEqualTo("not_found");
+  }
+
+  @Test
+  void blockAndUnblockKeepTheReason() {
+    admin("create-user", "dave");
+
+    CliRun blocked = admin("block", "dave", "--reason", "lost his phone");
+    CliRun whileBlocked = admin("user", "dave");
+    CliRun unblocked = admin("unblock", "dave", "--reason", "new phone, ticket 42");
+    CliRun audit = admin("audit", "--user", "dave", "--type", "user.blocked");
+
+    assertThat(blocked.exit()).as(blocked.toString()).isZero();
+    assertThat(whileBlocked.out())
+        .contains("Status:          blocked (reason: lost his phone) since ");
+    assertThat(unblocked.exit()).as(unblocked.toString()).isZero();
+    assertThat(unblocked.out()).contains("Status:          active");
+    assertThat(audit.out())
+        .contains("user.blocked")
+        .contains("user=dave")
+        .contains("lost his phone");
+  }
+
+  @Test
+  void createApiKeyQuietPrintsOnlyTheTokenAndKeysCanBeRevoked() {
+    CliRun created = admin("create-api-key", "intranet", "--quiet");
+    String token = created.out().strip();
+    CliRun listed = admin("api-keys");
+    String id = idOf(listed.out(), "intranet");
+    CliRun revoked = admin("revoke-api-key", id);
+    CliRun after = admin("api-keys");
+
+    assertThat(created.exit()).as(created.toString()).isZero();
+    assertThat(created.out().lines()).hasSize(1);
+    assertThat(token).startsWith("lk_");
+    assertThat(listed.out()).contains("intranet").doesNotContain(token);
+    assertThat(revoked.exit()).as(revoked.toString()).isZero();
+    assertThat(after.out()).containsPattern("(?m)^" + id + " +intranet .*Z$");
+  }
+
+  @Test
+  void createApiKeyExplainsTheTokenIsShownOnce() {
+    CliRun created = admin("create-api-key", "wiki");
+
+    assertThat(created.out()).contains("shown only now").containsPattern("lk_\\S+");
+  }
+
+  @Test
+  void auditShowsUserCreatedWithTheAdministratorAsActor() {
+    admin("create-user", "erin");
+
+    CliRun timeline = admin("audit", "--user", "erin");
+    CliRun lines = admin("audit", "--type", "user.created", "--json");
+
+    assertThat(timeline.exit()).as(timeline.toString()).isZero();
+    assertThat(timeline.out()).containsPattern("user\\.created +user=erin +actor=admin");
+    JsonMapper json = JsonMapper.builder().build();
+    List<JsonNode> events = lines.out().lines().map(json::readTree).toList();
+    assertThat(events)
+        .anySatisfy(
+            event -> {
+              assertThat(event.get("type").asString()).isEqualTo("user.created");
+              assertThat(event.get("username").asString()).isEqualTo("erin");
+              assertThat(event.get("actor").asString()).isEqualTo("admin");
+              assertThat(event.get("correlationId").asString()).isNotBlank();
+            });
+  }
+
+  @Test
+  void theInitialPasswordFileSignsIn() {
+    Map<String, String> env = Map.of("LATCHKEY_SERVER", url);
+
+    CliRun run =
+        run(env, "--password-file", data.resolve("initial-admin-password").toString(), "users");
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+  }
+
+  @Test
+  void aWrongAdminPasswordIsUnauthorizedWithACorrelationId() {
+    CliRun run = run(env("admin", "not-the-password"), "users");
+
+    assertThat(run.exit()).isEqualTo(1);
+    Matcher error = error(run);
+    assertThat(error.group(2)).isEqualTo("unauthorized");
+    assertThat(error.group(3)).isNotBlank();
+  }
+
+  @Test
+  void anUnreachableServerIsOnePlainSentence() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Map<String, String> env =
+        Map.of(
+            "LATCHKEY_SERVER",
+            "http://127.0.0.1:" + closedPort,
+            "LATCHKEY_ADMIN_PASSWORD",
+            adminPassword);
+
+    CliRun run = CliRun.run(env, "admin", "users");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("The Latchkey server is not reachable at http://127.0.0.1:" + closedPort + ".")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  private static CliRun admin(String... args) {
+    return withStdin(env(), "", args);
+  }
+
+  private static CliRun run(Map<String, String> env, String... args) {
+    return withStdin(env, "", args);
+  }
+
+  private static CliRun withStdin(Map<String, String> env, String stdin, String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "admin";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return CliRun.withStdin(env, stdin, all);
+  }
+
+  private static Map<String, String> env() {
+    return env("admin", adminPassword);
+  }
+
+  private static Map<String, String> env(String user, String password) {
+    Map<String, String> env = new HashMap<>();
+    env.put("LATCHKEY_SERVER", url);
+    env.put("LATCHKEY_ADMIN_USER", user);
+    env.put("LATCHKEY_ADMIN_PASSWORD", password);
+    return env;
+  }
+
+  private static Matcher error(CliRun run) {
+    Matcher matcher = ERROR.matcher(run.err().strip());
+    assertThat(matcher.matches()).as("an error line in: " + run).isTrue();
+    return matcher;
+  }
+
+  private static String idOf(String table, String name) {
+    return table
+        .lines()
+        .filter(line -> line.split(" +")[1].equals(name))
+        .map(line -> line.split(" +")[0])
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " not in:\n" + table));
+  }
+}
