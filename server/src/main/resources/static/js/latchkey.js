@@ -35,3 +35,13 @@ function fallback(text) {
   try { document.execCommand('copy'); } catch (e) { /* nothing more to try */ }
   document.body.removeChild(area);
 }
+
+// The QR step has a deadline: when it passes, reload so the page says so (with Next) instead of
+// leaving a dead QR code on screen.
+document.addEventListener('DOMContentLoaded', function () {
+  var scan = document.getElementById('scan');
+  if (!scan) return;
+  var left = parseInt(scan.getAttribute('data-seconds-left'), 10);
+  if (isNaN(left) || left < 0) return;
+  window.setTimeout(function () { window.location.reload(); }, (left + 1) * 1000);
+});

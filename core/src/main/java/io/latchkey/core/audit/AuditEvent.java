@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * One line of the audit log. Never holds a secret, code or password. Free text is neutralised:
- * control characters (CR, LF, ...) become spaces so a crafted username cannot forge log lines.
+ * control, separator and format characters (CR, LF, U+2028, U+202E, ...) become spaces so a crafted
+ * username cannot forge or disguise log lines.
  *
  * @param at when, UTC
  * @param type what happened
@@ -45,6 +46,19 @@ public record AuditEvent(
     detail = clean(detail, 1000);
   }
 
+  /**
+   * False for what can forge or disguise a line in a log viewer: control characters, line and
+   * paragraph separators (U+2028, U+2029) and format characters such as bidi overrides (U+202E).
+   */
+  private static boolean neutral(int cp) {
+    int type = Character.getType(cp);
+    return !Character.isISOControl(cp)
+        && type != Character.LINE_SEPARATOR
+        && type != Character.PARAGRAPH_SEPARATOR
+        && type != Character.FORMAT
+        && type != Character.SURROGATE;
+  }
+
   private static String clean(String text, int max) {
     if (text == null) {
       return "";
@@ -52,7 +66,7 @@ public record AuditEvent(
     StringBuilder out = new StringBuilder(Math.min(text.length(), max));
     text.codePoints()
         .limit(max)
-        .forEach(cp -> out.appendCodePoint(Character.isISOControl(cp) ? ' ' : cp));
+        .forEach(cp -> out.appendCodePoint(neutral(cp) ? cp : ' '));
     return out.toString();
   }
 

@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /**
  * The identifier a user copies to an administrator: one per request, printed on every error and in
  * the {@code X-Correlation-Id} header, and the key of the audit record behind it. Twenty characters
- * of Crockford Base32 in four groups ({@code 7Q2M-K9TD-W4XH-3BZR}): 100 random bits, easy to read
- * aloud, no ambiguous letters.
+ * of Crockford Base32 in four groups of five ({@code 7Q2MK-9TDW4-XH3BZ-R8N6P}): 100 random bits,
+ * easy to read aloud, no ambiguous letters.
  */
 public record CorrelationId(String value) {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();

@@ -24,7 +24,8 @@ public record Username(String value) {
    * Canonicalises and validates what a person typed.
    *
    * @throws LatchkeyException {@code bad_request} when empty, too long, or containing a colon,
-   *     whitespace inside, or control characters
+   *     whitespace inside, control or format characters, or an unpaired surrogate (which UTF-8
+   *     writes as {@code ?}, so "a" followed by U+D800 would collide with {@code a?} once stored)
    */
   public static Username of(String typed) {
     if (typed == null) {
@@ -37,15 +38,34 @@ public record Username(String value) {
     if (canonical.codePointCount(0, canonical.length()) > MAX_LENGTH) {
       throw invalid("a username has at most " + MAX_LENGTH + " characters");
     }
-    boolean bad =
-        canonical
-            .codePoints()
-            .anyMatch(cp -> cp == ':' || Character.isWhitespace(cp) || Character.isISOControl(cp)
-                || Character.getType(cp) == Character.FORMAT);
-    if (bad) {
-      throw invalid("a username may not contain spaces, colons or control characters");
+    // Allowed characters only; this also refuses an unpaired surrogate (UTF-8 writes it as '?',
+    // so "a" + U+D800 would collide with "a?" once stored).
+    if (!canonical.codePoints().allMatch(Username::allowed)) {
+      throw invalid(
+          "a username has letters, digits and . _ - @ + only (no spaces, colons, slashes or"
+              + " control characters)");
+    }
+    if (canonical.chars().allMatch(c -> c == '.')) {
+      throw invalid("a username cannot be only dots");
     }
     return new Username(canonical);
+  }
+
+  /**
+   * Letters and digits of any script (so 山田 and josé are fine) and the punctuation of e-mail
+   * style names. Everything else is refused: a colon splits otpauth labels, a slash or backslash
+   * breaks the admin API's paths, and spaces, control and format characters make look-alikes.
+   */
+  private static boolean allowed(int cp) {
+    int type = Character.getType(cp);
+    return Character.isLetterOrDigit(cp)
+        || type == Character.NON_SPACING_MARK
+        || type == Character.COMBINING_SPACING_MARK
+        || cp == '.'
+        || cp == '_'
+        || cp == '-'
+        || cp == '@'
+        || cp == '+';
   }
 
   static String canonical(String text) {

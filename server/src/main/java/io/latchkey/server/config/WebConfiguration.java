@@ -1,11 +1,18 @@
 package io.latchkey.server.config;
 
 import io.latchkey.server.web.BodySizeLimitFilter;
+import io.latchkey.server.web.ContainerErrorValve;
 import io.latchkey.server.web.CorrelationFilter;
-import io.latchkey.server.web.ErrorResponses;
+import io.latchkey.server.web.PageRenderer;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,11 +33,36 @@ public class WebConfiguration {
 
   @Bean
   FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(
-      ErrorResponses errors, LatchkeyProperties properties) {
+      PageRenderer pages, LatchkeyProperties properties) {
     var registration =
-        new FilterRegistrationBean<>(new BodySizeLimitFilter(errors, properties.maxRequestBytes()));
+        new FilterRegistrationBean<>(new BodySizeLimitFilter(pages, properties.maxRequestBytes()));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
     return registration;
+  }
+
+  /**
+   * Replaces Tomcat's error report (and the one Spring Boot configures) with {@link
+   * ContainerErrorValve}, so that requests Tomcat refuses itself also get a correlation ID and the
+   * envelope. Registered as the host's error report valve class, so Tomcat adds no other.
+   */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> containerErrorValve(
+      ObjectProvider<PageRenderer> pages, SecureRandom random) {
+    return factory ->
+        factory.addContextCustomizers(
+            context -> {
+              StandardHost host = (StandardHost) context.getParent();
+              for (Valve valve : host.getPipeline().getValves()) {
+                if (valve instanceof ErrorReportValve) {
+                  host.getPipeline().removeValve(valve);
+                }
+              }
+              host.setErrorReportValveClass(ContainerErrorValve.class.getName());
+              host.getPipeline()
+                  .addValve(
+                      new ContainerErrorValve(
+                          pages::getObject, context.getServletContext(), random));
+            });
   }
 
   /** English or Japanese, by Accept-Language; English for anything else. */

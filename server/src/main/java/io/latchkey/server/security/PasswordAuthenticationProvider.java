@@ -31,7 +31,10 @@ public final class PasswordAuthenticationProvider implements AuthenticationProvi
     String username = String.valueOf(authentication.getPrincipal());
     String password = String.valueOf(authentication.getCredentials());
     try {
-      User user = accounts.signIn(username, password, Correlation.context(request, username));
+      User user =
+          accounts.checkCredentials(username, password, Correlation.context(request, username));
+      // A blocked or disabled administrator's scripts stop working at once.
+      io.latchkey.core.verification.Lockout.requireActive(user);
       return authenticated(user);
     } catch (LatchkeyException e) {
       throw new BadCredentialsException("wrong username or password");

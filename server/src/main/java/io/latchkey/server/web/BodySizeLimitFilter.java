@@ -13,14 +13,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Caps request bodies: a declared length over the limit is refused at once with {@code
- * payload_too_large}; a body without a declared length is cut off when it passes the limit.
+ * payload_too_large} (the JSON envelope for the API, the error page for pages); a body without a
+ * declared length is cut off when it passes the limit.
  */
 public final class BodySizeLimitFilter extends OncePerRequestFilter {
-  private final ErrorResponses errors;
+  private final PageRenderer pages;
   private final long limit;
 
-  public BodySizeLimitFilter(ErrorResponses errors, long limit) {
-    this.errors = errors;
+  public BodySizeLimitFilter(PageRenderer pages, long limit) {
+    this.pages = pages;
     this.limit = limit;
   }
 
@@ -38,7 +39,7 @@ public final class BodySizeLimitFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getContentLengthLong() > limit) {
-      errors.writeJson(ErrorCode.PAYLOAD_TOO_LARGE, request, response);
+      pages.renderError(ErrorCode.PAYLOAD_TOO_LARGE, request, response);
       return;
     }
     chain.doFilter(new Capped(request, limit), response);

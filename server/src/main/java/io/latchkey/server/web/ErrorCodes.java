@@ -2,6 +2,7 @@ package io.latchkey.server.web;
 
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -20,6 +21,11 @@ public final class ErrorCodes {
       if (t instanceof BodySizeLimitFilter.TooLarge) {
         return ErrorCode.PAYLOAD_TOO_LARGE;
       }
+    }
+    if (error instanceof InvalidParameterException e) {
+      // Tomcat could not decode the parameters (bad %-escapes, invalid UTF-8, too many).
+      int status = e.getErrorCode();
+      return status >= 400 && status < 500 ? ofStatus(status) : ErrorCode.BAD_REQUEST;
     }
     if (error instanceof ErrorResponse e) {
       return ofStatus(e.getStatusCode().value());

@@ -26,7 +26,10 @@ public final class ErrorHandling {
   private ErrorHandling() {}
 
   static Object respond(
-      ErrorCode code, HttpServletRequest request, HttpServletResponse response, ErrorResponses errors) {
+      ErrorCode code,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      ErrorResponses errors) {
     ErrorEnvelope envelope = errors.envelope(code, request);
     response.setHeader("Cache-Control", "no-store");
     if (ErrorResponses.isApi(request) || wantsJson(request)) {
@@ -55,7 +58,8 @@ public final class ErrorHandling {
     }
 
     @ExceptionHandler(Throwable.class)
-    public Object handle(Throwable error, HttpServletRequest request, HttpServletResponse response) {
+    public Object handle(
+        Throwable error, HttpServletRequest request, HttpServletResponse response) {
       ErrorCode code = ErrorCodes.of(error);
       if (code == ErrorCode.INTERNAL_ERROR) {
         log.error("unexpected failure", error);
@@ -81,10 +85,11 @@ public final class ErrorHandling {
     public Object error(HttpServletRequest request, HttpServletResponse response) {
       Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
       Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+      // No status: not an error dispatch but a client asking for /error itself.
       ErrorCode code =
           exception instanceof Throwable t && ErrorCodes.of(t) != ErrorCode.INTERNAL_ERROR
               ? ErrorCodes.of(t)
-              : ErrorCodes.ofStatus(status instanceof Integer s ? s : 500);
+              : status instanceof Integer s ? ErrorCodes.ofStatus(s) : ErrorCode.NOT_FOUND;
       if (code == ErrorCode.INTERNAL_ERROR && exception instanceof Throwable t) {
         log.error("unexpected failure outside a controller", t);
       }

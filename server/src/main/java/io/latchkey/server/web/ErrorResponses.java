@@ -60,8 +60,10 @@ public class ErrorResponses {
   }
 
   public static boolean isApi(HttpServletRequest request) {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    return path.startsWith("/api/");
+    // Both may be null for a request Tomcat refused before mapping it to the application.
+    String uri = request.getRequestURI();
+    String context = request.getContextPath();
+    return uri != null && uri.startsWith((context == null ? "" : context) + "/api/");
   }
 
   private static Locale locale(HttpServletRequest request) {

@@ -46,7 +46,7 @@ class RegistrationJourneyIT extends ServerIT {
       signIn(browser, username.toUpperCase(java.util.Locale.ROOT), "correct horse battery");
       assertThat(browser.getCurrentUrl()).endsWith("/register");
       assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Get the authenticator app");
-      browser.findElement(By.id("next")).click();
+      Browser.clickAndWait(browser, By.id("next"));
 
       assertThat(browser.getCurrentUrl()).endsWith("/register/scan");
       Path qr = savePngFromDataUri(browser.findElement(By.id("qr")).getAttribute("src"));
@@ -60,7 +60,7 @@ class RegistrationJourneyIT extends ServerIT {
 
       String oathtoolCode = Peers.oathtool(parsed.secret().base32(), clock.instant());
       browser.findElement(By.id("code")).sendKeys(oathtoolCode);
-      browser.findElement(By.id("verify")).click();
+      Browser.clickAndWait(browser, By.id("verify"));
 
       assertThat(browser.getCurrentUrl()).endsWith("/register/done");
       assertThat(browser.findElements(By.cssSelector("#methods li"))).hasSize(1);
@@ -113,7 +113,7 @@ class RegistrationJourneyIT extends ServerIT {
           .matches("[0-9A-Z]{5}(-[0-9A-Z]{5}){3}");
       signIn(browser, username, "correct horse battery");
       assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("認証アプリを入手する");
-      browser.findElement(By.id("next")).click();
+      Browser.clickAndWait(browser, By.id("next"));
       assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("QR コードをスキャンする");
     } finally {
       browser.quit();
@@ -125,7 +125,7 @@ class RegistrationJourneyIT extends ServerIT {
     browser.findElement(By.id("username")).clear();
     browser.findElement(By.id("username")).sendKeys(username);
     browser.findElement(By.id("password")).sendKeys(password);
-    browser.findElement(By.id("sign-in")).click();
+    Browser.clickAndWait(browser, By.id("sign-in"));
   }
 
   private Path savePngFromDataUri(String src) throws Exception {

@@ -41,7 +41,7 @@ class RegistrationTimeoutIT extends ServerIT {
     String oldSecret = shownSecret();
 
     clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-    browser.navigate().refresh();
+    Browser.reload(browser);
 
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Registration timed out");
     assertThat(browser.findElement(By.id("error-message")).getText())
@@ -53,9 +53,13 @@ class RegistrationTimeoutIT extends ServerIT {
     assertThat(shownAt).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     var copy = browser.findElement(By.id("copy-error"));
     copy.click();
-    assertThat(copy.getAttribute("data-copied")).isEqualTo("true");
+    new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(
+            org.openqa.selenium.support.ui.ExpectedConditions.attributeToBe(
+                copy, "data-copied", "true"));
+    assertThat(copy.getText()).isEqualTo("Copied");
 
-    browser.findElement(By.id("next")).click();
+    Browser.clickAndWait(browser, By.id("next"));
     assertThat(browser.getCurrentUrl()).endsWith("/register/scan");
     String newSecret = shownSecret();
     assertThat(newSecret).isNotEqualTo(oldSecret);
@@ -98,12 +102,12 @@ class RegistrationTimeoutIT extends ServerIT {
   void aReloadOrASecondTabNeverCreatesASecondPendingRegistration() {
     signInAndStart();
     String first = shownSecret();
-    browser.navigate().refresh();
+    Browser.reload(browser);
     assertThat(shownSecret()).isEqualTo(first);
     // A second tab goes through step 1 again and gets the same pending secret.
     browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
     browser.get(baseUrl() + "/register");
-    browser.findElement(By.id("next")).click();
+    Browser.clickAndWait(browser, By.id("next"));
     assertThat(shownSecret()).isEqualTo(first);
   }
 
@@ -121,7 +125,7 @@ class RegistrationTimeoutIT extends ServerIT {
     // Signing in again picks up the same pending registration: nothing half-made is left over.
     browser.get(baseUrl() + "/login");
     signIn();
-    browser.findElement(By.id("next")).click();
+    Browser.clickAndWait(browser, By.id("next"));
     assertThat(shownSecret()).isEqualTo(secret);
     typeCode(codeFor(secret, clock.instant()));
     assertThat(browser.getCurrentUrl()).endsWith("/register/done");
@@ -130,14 +134,14 @@ class RegistrationTimeoutIT extends ServerIT {
   private void signInAndStart() {
     browser.get(baseUrl() + "/login");
     signIn();
-    browser.findElement(By.id("next")).click();
+    Browser.clickAndWait(browser, By.id("next"));
     assertThat(browser.getCurrentUrl()).endsWith("/register/scan");
   }
 
   private void signIn() {
     browser.findElement(By.id("username")).sendKeys(username);
     browser.findElement(By.id("password")).sendKeys("correct horse battery");
-    browser.findElement(By.id("sign-in")).click();
+    Browser.clickAndWait(browser, By.id("sign-in"));
   }
 
   private String shownSecret() {
@@ -148,7 +152,7 @@ class RegistrationTimeoutIT extends ServerIT {
     var field = browser.findElement(By.id("code"));
     field.clear();
     field.sendKeys(code);
-    browser.findElement(By.id("verify")).click();
+    Browser.clickAndWait(browser, By.id("verify"));
   }
 
   private static String codeFor(String base32, Instant at) {

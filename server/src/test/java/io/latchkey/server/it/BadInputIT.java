@@ -1,0 +1,1459 @@
+package io.latchkey.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import io.latchkey.server.testing.Api;
+import io.latchkey.server.testing.Api.Response;
+import io.latchkey.server.testing.Envelopes;
+import io.latchkey.server.testing.RawHttp;
+import io.latchkey.server.testing.ServerIT;
+import io.latchkey.server.testing.WizardClient;
+import io.latchkey.server.testing.WizardClient.EnrolledUser;
+import io.latchkey.server.testing.WizardClient.Page;
+import io.latchkey.server.testing.WizardClient.Pending;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Bad input of every kind, at every endpoint, gets a 4xx with the error envelope (JSON for the API,
+ * the error box for pages) whose correlation ID is the header's; never a 500, never a stack trace
+ * or internal detail (PRODUCT.md, SECURITY-TESTS A1). Each endpoint is a list of named cases, each
+ * case one dynamic test, so the reports show what was sent and how many cases there are.
+ */
+class BadInputIT extends ServerIT {
+  private static final String JSON = "application/json";
+  private static final String FORM = "application/x-www-form-urlencoded";
+  private static final int MIN_CASES = 30;
+
+  /** A code-shape case counts as a failed attempt; a user is replaced before the 10th. */
+  private static final int FAILURES_PER_USER = 8;
+
+  private enum Kind {
+    API,
+    PAGE
+  }
+
+  /** One malformed request: its name, how to send it, and the error code it must get. */
+  private record Case(String name, Kind kind, Supplier<Response> send, String expectedCode) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/verify
+
+  @TestFactory
+  Stream<DynamicTest> verifyRefusesEveryMalformedRequestWithAnEnvelope() {
+    String token = api.createApiKey("bad-input-app");
+    UnaryOperator<HttpRequest.Builder> app = b -> b.header("Authorization", "Bearer " + token);
+    Rotating<EnrolledUser> users = new Rotating<>(() -> enroll("bad"));
+    String path = "/api/v1/verify";
+    List<Case> cases = new ArrayList<>();
+
+    cases.addAll(
+        malformedJsonBodies(path, app, "{\"username\":\"nobody\",\"code\":\"123456\"}", "code"));
+    cases.addAll(
+        authorizationCases("POST", path, JSON, "{\"username\":\"x\",\"code\":\"123456\"}"));
+    cases.add(
+        api(
+            "admin's Basic auth (not an application)",
+            "forbidden",
+            () ->
+                api.send(
+                    api.asAdmin(json(path, "{\"username\":\"x\",\"code\":\"123456\"}")).build())));
+    for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+      cases.add(
+          api(
+              method + " instead of POST",
+              "method_not_allowed",
+              () ->
+                  api.send(
+                      app.apply(api.request(path))
+                          .method(method, BodyPublishers.noBody())
+                          .build())));
+    }
+    cases.add(
+        api(
+            "Accept: text/html only",
+            "not_acceptable",
+            () ->
+                api.send(
+                    app.apply(json(path, "{\"username\":\"x\",\"code\":\"123456\"}"))
+                        .header("Accept", "text/html")
+                        .build())));
+
+    // The fields: types, presence, and codes that are not six ASCII digits.
+    Map<String, String> codeBodies = new LinkedHashMap<>();
+    codeBodies.put("code as a JSON number", "123456");
+    codeBodies.put("code as a JSON number with a leading zero (not JSON)", "012345");
+    codeBodies.put("code as a JSON number in exponent form", "1.23456e5");
+    codeBodies.put("code as a boolean", "true");
+    codeBodies.put("code as an object", "{\"value\":\"123456\"}");
+    codeBodies.put("code as an array", "[\"123456\"]");
+    codeBodies.put("code null", "null");
+    for (var row : codeBodies.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () ->
+                  api.send(
+                      app.apply(
+                              json(
+                                  path,
+                                  "{\"username\":"
+                                      + quote(users.get().username())
+                                      + ",\"code\":"
+                                      + row.getValue()
+                                      + "}"))
+                          .build())));
+    }
+    cases.add(
+        api(
+            "code missing",
+            "bad_request",
+            () -> verify(app, "{\"username\":" + quote(users.get().username()) + "}")));
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put("empty code", "");
+    codes.put("5-digit code", "12345");
+    codes.put("7-digit code", "1234567");
+    codes.put("8-digit code", "12345678");
+    codes.put("100-digit code", "1".repeat(100));
+    codes.put("code with a leading space", " 123456");
+    codes.put("code with a space inside", "123 456");
+    codes.put("code with a plus sign", "+12345");
+    codes.put("code with a minus sign", "-12345");
+    codes.put("code with a letter", "12345e");
+    codes.put("code of letters", "abcdef");
+    codes.put("full-width digits", "１２３４５６");
+    codes.put("Arabic-Indic digits", "١٢٣٤٥٦");
+    codes.put("code with a NUL", "12345\u0000");
+    codes.put("code with a CRLF", "123\r\n456");
+    codes.put("SQL in the code", "1' OR '1'='1");
+    for (var row : codes.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> verifyFields(app, users.get().username(), row.getValue())));
+    }
+    Map<String, String> usernames = new LinkedHashMap<>();
+    usernames.put("empty username", "");
+    usernames.put("blank username", "   ");
+    usernames.put("username with a control character", "a\u0007b");
+    usernames.put("username with CRLF", "evil\r\nuser.blocked");
+    usernames.put("username with a NUL", "a\u0000b");
+    usernames.put("username with a colon", "issuer:alice");
+    usernames.put("username with a zero-width space", "ali\u200bce");
+    usernames.put("username with a right-to-left override", "ali\u202ece");
+    usernames.put("username of 65 characters", "a".repeat(65));
+    usernames.put("username of 201 characters", "a".repeat(201));
+    usernames.put("username of 60 KB", "a".repeat(60_000));
+    usernames.put("SQL injection with spaces", "' OR '1'='1");
+    for (var row : usernames.entrySet()) {
+      cases.add(
+          api(row.getKey(), "bad_request", () -> verifyFields(app, row.getValue(), "123456")));
+    }
+    cases.add(
+        api(
+            "username as a number",
+            "bad_request",
+            () -> verify(app, "{\"username\":7,\"code\":\"123456\"}")));
+    cases.add(api("username missing", "bad_request", () -> verify(app, "{\"code\":\"123456\"}")));
+    cases.add(
+        api(
+            "username null",
+            "bad_request",
+            () -> verify(app, "{\"username\":null,\"code\":\"123456\"}")));
+    cases.add(
+        api("unknown user", "not_found", () -> verifyFields(app, newUsername("ghost"), "123456")));
+    // Refused as a name (bad_request) or looked up harmlessly (not_found), depending on how
+    // strict the username alphabet is; either way a 4xx envelope, and the users table survives.
+    cases.add(
+        api(
+            "SQL injection without spaces",
+            null,
+            () -> verifyFields(app, "x';DROP/**/TABLE/**/users;--", "123456")));
+    cases.add(
+        api(
+            "a lone surrogate in the username",
+            "bad_request",
+            () -> verify(app, "{\"username\":\"a\\ud800b\",\"code\":\"123456\"}")));
+    // Unicode variants of a real account reach that account: the wrong code is judged, not 404.
+    cases.add(
+        api(
+            "full-width form of a real username, wrong code",
+            "invalid_code",
+            () -> {
+              EnrolledUser user = users.get();
+              return verifyFields(app, fullWidth(user.username()), wrongCode(user));
+            }));
+    cases.add(
+        api(
+            "decomposed (NFD) form of a real username, wrong code",
+            "invalid_code",
+            () -> {
+              EnrolledUser user = enroll("jos\u00e9");
+              return verifyFields(
+                  app, user.username().replace("\u00e9", "e\u0301"), wrongCode(user));
+            }));
+    cases.add(
+        api(
+            "a client-supplied time is ignored (A3)",
+            "invalid_code",
+            () -> {
+              EnrolledUser user = users.get();
+              String old =
+                  WizardClient.code(user.secret(), clock.instant().minus(Duration.ofHours(1)));
+              return verify(
+                  app,
+                  "{\"username\":"
+                      + quote(user.username())
+                      + ",\"code\":"
+                      + quote(old)
+                      + ",\"timestamp\":"
+                      + clock.instant().minus(Duration.ofHours(1)).getEpochSecond()
+                      + "}");
+            }));
+    cases.add(
+        api(
+            "duplicate \"code\" keys, the last one right",
+            "bad_request",
+            () -> {
+              EnrolledUser user = enroll("dup");
+              clock.nextStep(30);
+              String right = WizardClient.code(user.secret(), clock.instant());
+              return verify(
+                  app,
+                  "{\"username\":"
+                      + quote(user.username())
+                      + ",\"code\":\"000000\",\"code\":"
+                      + quote(right)
+                      + "}");
+            }));
+    return run("POST " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/admin/users
+
+  @TestFactory
+  Stream<DynamicTest> userCreationRefusesEveryMalformedRequestWithAnEnvelope() {
+    String path = "/api/v1/admin/users";
+    UnaryOperator<HttpRequest.Builder> admin = api::asAdmin;
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(
+        malformedJsonBodies(
+            path, admin, "{\"username\":\"u\",\"password\":\"pw-123456\"}", "username"));
+    cases.addAll(authorizationCases("POST", path, JSON, "{\"username\":\"u\"}"));
+    cases.addAll(wrongMethods(path, List.of("PUT", "DELETE", "PATCH")));
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("username missing", "{\"password\":\"pw-123456\"}");
+    bodies.put("username null", "{\"username\":null}");
+    bodies.put("username empty", "{\"username\":\"\"}");
+    bodies.put("username blank", "{\"username\":\"  \"}");
+    bodies.put("username a number", "{\"username\":42}");
+    bodies.put("username an array", "{\"username\":[\"a\"]}");
+    bodies.put("username with CRLF", "{\"username\":\"a\\r\\nb\"}");
+    bodies.put("username with a NUL", "{\"username\":\"a\\u0000b\"}");
+    bodies.put("username with a colon", "{\"username\":\"a:b\"}");
+    bodies.put("username with a space inside", "{\"username\":\"a b\"}");
+    bodies.put("username with a zero-width joiner", "{\"username\":\"a\\u200db\"}");
+    bodies.put("username of 65 characters", "{\"username\":\"" + "a".repeat(65) + "\"}");
+    bodies.put("username of 201 characters", "{\"username\":\"" + "a".repeat(201) + "\"}");
+    bodies.put("SQL injection username", "{\"username\":\"x' OR '1'='1\"}");
+    bodies.put("password of 7 characters", "{\"username\":\"pw7\",\"password\":\"1234567\"}");
+    bodies.put(
+        "password of 1001 characters",
+        "{\"username\":\"pw1001\",\"password\":\"" + "p".repeat(1001) + "\"}");
+    bodies.put("password a number", "{\"username\":\"pwnum\",\"password\":12345678}");
+    bodies.put("admin as a string", "{\"username\":\"adm1\",\"admin\":\"true\"}");
+    bodies.put("admin as a number", "{\"username\":\"adm2\",\"admin\":1}");
+    bodies.put(
+        "display name of 201 characters",
+        "{\"username\":\"dn201\",\"displayName\":\"" + "d".repeat(201) + "\"}");
+    bodies.put("display name an object", "{\"username\":\"dnobj\",\"displayName\":{}}");
+    bodies.put(
+        "duplicate \"username\" keys",
+        "{\"username\":\"dupkey-" + UUID.randomUUID() + "\",\"username\":\"other\"}");
+    for (var row : bodies.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> api.send(admin.apply(json(path, row.getValue())).build())));
+    }
+    cases.add(
+        api(
+            "an existing username",
+            "conflict",
+            () -> api.send(admin.apply(json(path, "{\"username\":\"admin\"}")).build())));
+    cases.add(
+        api(
+            "an existing username in capitals",
+            "conflict",
+            () -> api.send(admin.apply(json(path, "{\"username\":\"ADMIN\"}")).build())));
+    cases.add(
+        api(
+            "an existing username in full-width letters",
+            "conflict",
+            () -> api.send(admin.apply(json(path, "{\"username\":\"ａｄｍｉｎ\"}")).build())));
+    return run("POST " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/admin/api-keys
+
+  @TestFactory
+  Stream<DynamicTest> apiKeyCreationRefusesEveryMalformedRequestWithAnEnvelope() {
+    String path = "/api/v1/admin/api-keys";
+    UnaryOperator<HttpRequest.Builder> admin = api::asAdmin;
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(malformedJsonBodies(path, admin, "{\"name\":\"an application\"}", "name"));
+    cases.addAll(authorizationCases("POST", path, JSON, "{\"name\":\"x\"}"));
+    cases.addAll(wrongMethods(path, List.of("PUT", "DELETE", "PATCH")));
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("name missing", "{}");
+    bodies.put("name null", "{\"name\":null}");
+    bodies.put("name empty", "{\"name\":\"\"}");
+    bodies.put("name blank", "{\"name\":\"   \"}");
+    bodies.put("name a number", "{\"name\":1}");
+    bodies.put("name a boolean", "{\"name\":false}");
+    bodies.put("name an array", "{\"name\":[\"x\"]}");
+    bodies.put("name an object", "{\"name\":{\"x\":1}}");
+    bodies.put("name of 101 characters", "{\"name\":\"" + "n".repeat(101) + "\"}");
+    bodies.put("name with CRLF", "{\"name\":\"a\\r\\nb\"}");
+    bodies.put("name with a NUL", "{\"name\":\"a\\u0000b\"}");
+    bodies.put("duplicate \"name\" keys", "{\"name\":\"first\",\"name\":\"second\"}");
+    for (var row : bodies.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> api.send(admin.apply(json(path, row.getValue())).build())));
+    }
+    cases.add(
+        api(
+            "revoking a garbage ID",
+            "not_found",
+            () -> api.send(admin.apply(api.request(path + "/not-a-uuid")).DELETE().build())));
+    cases.add(
+        api(
+            "revoking an unknown ID",
+            "not_found",
+            () ->
+                api.send(
+                    admin.apply(api.request(path + "/" + UUID.randomUUID())).DELETE().build())));
+    return run("POST " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // GET /api/v1/admin/audit
+
+  @TestFactory
+  Stream<DynamicTest> auditSearchRefusesEveryMalformedQueryWithAnEnvelope() {
+    String path = "/api/v1/admin/audit";
+    List<Case> cases = new ArrayList<>();
+    Map<String, String> queries = new LinkedHashMap<>();
+    queries.put("limit=abc", "limit=abc");
+    queries.put("limit=1.5", "limit=1.5");
+    queries.put("limit beyond int", "limit=99999999999");
+    queries.put("from=notadate", "from=notadate");
+    queries.put("from with month 13", "from=2026-13-01T00:00:00Z");
+    queries.put("from without a zone", "from=2026-11-25T10:00:00");
+    queries.put("from as epoch seconds", "from=1700000000");
+    queries.put("to=yesterday", "to=yesterday");
+    queries.put("correlationId=garbage", "correlationId=garbage");
+    queries.put("correlationId with SQL", "correlationId=" + enc("' OR 1=1 --"));
+    queries.put("correlationId of 10 000 characters", "correlationId=" + "A".repeat(10_000));
+    queries.put("type=unknown", "type=unknown");
+    queries.put("type in Java spelling", "type=USER_BLOCKED");
+    queries.put("success=maybe", "success=maybe");
+    queries.put("username with a colon", "username=a%3Ab");
+    queries.put("username with CRLF", "username=a%0D%0Ab");
+    queries.put("username with a NUL", "username=a%00b");
+    queries.put("username of 65 characters", "username=" + "a".repeat(65));
+    for (var row : queries.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> api.send(api.asAdmin(api.request(path + "?" + row.getValue())).GET().build())));
+    }
+    cases.add(
+        api(
+            "an unknown username",
+            "not_found",
+            () ->
+                api.send(
+                    api.asAdmin(api.request(path + "?username=" + newUsername("ghost")))
+                        .GET()
+                        .build())));
+    cases.add(
+        api(
+            "invalid percent-encoding",
+            "bad_request",
+            () -> RawHttp.send(port, "GET", path + "?limit=%zz", adminAuthorization())));
+    cases.add(
+        api(
+            "invalid UTF-8 in a parameter",
+            "bad_request",
+            () ->
+                api.send(api.asAdmin(api.request(path + "?correlationId=%FF%FE")).GET().build())));
+    cases.addAll(authorizationCases("GET", path + "?limit=1", null, null));
+    cases.addAll(wrongMethods(path, List.of("POST", "PUT", "DELETE", "PATCH")));
+    cases.add(
+        api(
+            "Accept: text/html only",
+            "not_acceptable",
+            () ->
+                api.send(
+                    api.asAdmin(api.request(path + "?limit=1"))
+                        .header("Accept", "text/html")
+                        .GET()
+                        .build())));
+    return run("GET " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/admin/users/{u}/block
+
+  @TestFactory
+  Stream<DynamicTest> blockingRefusesEveryMalformedRequestWithAnEnvelope() {
+    String target = newUsername("blockme");
+    api.createUser(target, "correct horse battery");
+    String path = "/api/v1/admin/users/" + target + "/block";
+    UnaryOperator<HttpRequest.Builder> admin = api::asAdmin;
+    List<Case> cases = new ArrayList<>();
+    // A body the server wrongly took would block the target, and every later case would see 409.
+    cases.addAll(
+        malformedJsonBodies(path, admin, "{\"reason\":\"suspicious sign-ins\"}", "reason"));
+    cases.addAll(authorizationCases("POST", path, JSON, "{\"reason\":\"x\"}"));
+    cases.addAll(wrongMethods(path, List.of("GET", "PUT", "DELETE", "PATCH")));
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("reason a number", "{\"reason\":1}");
+    bodies.put("reason an object", "{\"reason\":{}}");
+    bodies.put("reason an array", "{\"reason\":[]}");
+    bodies.put("reason of 501 characters", "{\"reason\":\"" + "r".repeat(501) + "\"}");
+    bodies.put("duplicate \"reason\" keys", "{\"reason\":\"a\",\"reason\":\"b\"}");
+    for (var row : bodies.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> api.send(admin.apply(json(path, row.getValue())).build())));
+    }
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put("path traversal with encoded slashes", "..%2F..%2Fapi-keys");
+    names.put("path traversal with dots", "../../api-keys");
+    names.put("path traversal with encoded dots", "%2e%2e");
+    names.put("a semicolon path parameter", target + ";jsessionid=x");
+    names.put("an encoded backslash", "a%5Cb");
+    names.put("a double-encoded slash", "a%252Fb");
+    names.put("an encoded CRLF", "a%0D%0Ab");
+    names.put("an encoded NUL", "a%00b");
+    names.put("a colon", "a:b");
+    names.put("a path variable of 5000 characters", "a".repeat(5000));
+    names.put("invalid UTF-8", "a%FF%FEb");
+    for (var row : names.entrySet()) {
+      cases.add(
+          api(
+              "username: " + row.getKey(),
+              "bad_request",
+              () ->
+                  api.send(
+                      admin
+                          .apply(
+                              json(
+                                  "/api/v1/admin/users/" + row.getValue() + "/block",
+                                  "{\"reason\":\"x\"}"))
+                          .build())));
+    }
+    cases.add(
+        api(
+            "username: invalid percent-encoding",
+            "bad_request",
+            () ->
+                RawHttp.send(
+                    port,
+                    "POST",
+                    "/api/v1/admin/users/a%zzb/block",
+                    adminAuthorization(),
+                    "Content-Length: 0")));
+    cases.add(
+        api(
+            "an unknown user",
+            "not_found",
+            () ->
+                api.send(
+                    admin
+                        .apply(json("/api/v1/admin/users/" + newUsername("ghost") + "/block", "{}"))
+                        .build())));
+    cases.add(
+        api(
+            "an already blocked user",
+            "conflict",
+            () -> {
+              String blocked = newUsername("blocked");
+              api.createUser(blocked, "correct horse battery");
+              String blockPath = "/api/v1/admin/users/" + blocked + "/block";
+              assertThat(api.send(admin.apply(json(blockPath, "{}")).build()).status())
+                  .isEqualTo(200);
+              return api.send(admin.apply(json(blockPath, "{\"reason\":\"again\"}")).build());
+            }));
+    cases.add(
+        api(
+            "afterwards the target is still active",
+            "conflict",
+            () -> {
+              Response user = api.adminGet("/api/v1/admin/users/" + target);
+              assertThat(user.json().path("status").asString()).isEqualTo("active");
+              // Blocking it now works, and a second block is the conflict the contract names.
+              assertThat(api.send(admin.apply(json(path, "{}")).build()).status()).isEqualTo(200);
+              return api.send(admin.apply(json(path, "{}")).build());
+            }));
+    return run("POST /api/v1/admin/users/{u}/block", cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /login
+
+  @TestFactory
+  Stream<DynamicTest> signInRefusesEveryMalformedFormWithTheErrorPage() {
+    String username = newUsername("signin");
+    api.createUser(username, "correct horse battery");
+    List<Case> cases = new ArrayList<>();
+    Map<String, Map<String, String>> forms = new LinkedHashMap<>();
+    forms.put("wrong password", Map.of("username", username, "password", "wrong password!"));
+    forms.put("unknown user", Map.of("username", newUsername("ghost"), "password", "whatever1"));
+    forms.put("no fields", Map.of());
+    forms.put("empty username", Map.of("username", "", "password", "correct horse battery"));
+    forms.put("username with CRLF", Map.of("username", username + "\r\nadmin", "password", "x"));
+    forms.put("username with a NUL", Map.of("username", username + "\u0000", "password", "x"));
+    forms.put("username with a control character", Map.of("username", "a\u0007", "password", "x"));
+    forms.put("username with a colon", Map.of("username", "a:b", "password", "x"));
+    forms.put("username of 201 characters", Map.of("username", "a".repeat(201), "password", "x"));
+    forms.put("username of 50 KB", Map.of("username", "a".repeat(50_000), "password", "x"));
+    forms.put(
+        "password of 1001 characters", Map.of("username", username, "password", "p".repeat(1001)));
+    forms.put("SQL injection", Map.of("username", "' OR '1'='1' --", "password", "' OR '1'='1"));
+    forms.put(
+        "full-width username, wrong password",
+        Map.of("username", fullWidth(username), "password", "wrong password!"));
+    forms.put("username with a zero-width space", Map.of("username", "a\u200bb", "password", "x"));
+    for (var row : forms.entrySet()) {
+      cases.add(
+          page(
+              row.getKey(),
+              "unauthorized",
+              () -> {
+                WizardClient browser = new WizardClient(baseUrl());
+                browser.get("/login");
+                return answer(browser.post("/login", row.getValue()));
+              }));
+    }
+    Map<String, String> rawForms = new LinkedHashMap<>();
+    rawForms.put("username given twice", "username=" + enc(username) + "&username=x&password=y");
+    rawForms.put("a field without a value", "username&password");
+    // Tomcat cannot decode these forms at all: refused before the password is checked.
+    rawForms.put("invalid UTF-8 in a field", "username=%FF%FE&password=x");
+    rawForms.put("invalid percent-encoding", "username=%zz&password=x");
+    for (var row : rawForms.entrySet()) {
+      cases.add(
+          page(
+              row.getKey(),
+              row.getKey().startsWith("invalid") ? "bad_request" : "unauthorized",
+              () -> {
+                WizardClient browser = new WizardClient(baseUrl());
+                browser.get("/login");
+                return answer(
+                    browser.send(
+                        form(
+                            browser,
+                            "/login",
+                            "_csrf=" + enc(browser.csrf()) + "&" + row.getValue(),
+                            FORM)));
+              }));
+    }
+    cases.addAll(
+        pageFormCases(
+            "/login",
+            () -> {
+              WizardClient browser = new WizardClient(baseUrl());
+              browser.get("/login");
+              return browser;
+            },
+            "username=x&password=y",
+            "unauthorized"));
+    return run("POST /login", cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /register/confirm
+
+  @TestFactory
+  Stream<DynamicTest> registrationConfirmationRefusesEveryMalformedFormWithTheErrorPage() {
+    List<Case> cases = new ArrayList<>();
+    Rotating<PendingSession> sessions = new Rotating<>(this::pendingRegistration);
+    Map<String, String> enrollments = new LinkedHashMap<>();
+    enrollments.put("enrollment empty", "");
+    enrollments.put("enrollment garbage", "not-a-uuid");
+    enrollments.put("enrollment with SQL", "' OR '1'='1");
+    enrollments.put("enrollment of 5000 characters", "e".repeat(5000));
+    enrollments.put("enrollment with CRLF", "a\r\nb");
+    for (var row : enrollments.entrySet()) {
+      cases.add(
+          page(
+              row.getKey(),
+              "bad_request",
+              () -> {
+                PendingSession s = sessions.get();
+                return answer(
+                    s.browser()
+                        .post(
+                            "/register/confirm",
+                            Map.of("enrollment", row.getValue(), "code", "123456")));
+              }));
+    }
+    cases.add(
+        page(
+            "enrollment missing",
+            "bad_request",
+            () -> {
+              PendingSession s = sessions.get();
+              return answer(s.browser().post("/register/confirm", Map.of("code", "123456")));
+            }));
+    cases.add(
+        page(
+            "an unknown enrollment",
+            "not_found",
+            () -> {
+              PendingSession s = sessions.get();
+              return answer(s.browser().confirm(UUID.randomUUID(), "123456"));
+            }));
+    cases.add(
+        page(
+            "another user's enrollment, with its right code (A2)",
+            "forbidden",
+            () -> {
+              PendingSession mine = pendingRegistration();
+              PendingSession theirs = pendingRegistration();
+              String theirCode = WizardClient.code(theirs.pending().secret(), clock.instant());
+              return answer(mine.browser().confirm(theirs.pending().enrollmentId(), theirCode));
+            }));
+    // Codes that are not six ASCII digits; the lookalikes are the right code in other digits.
+    Map<String, Function<String, String>> codes = new LinkedHashMap<>();
+    codes.put("empty code", right -> "");
+    codes.put("5-digit code", right -> right.substring(0, 5));
+    codes.put("7-digit code", right -> right + "0");
+    codes.put("8-digit code", right -> right + "00");
+    codes.put("100-digit code", right -> right.repeat(17).substring(0, 100));
+    codes.put("letters", right -> "abcdef");
+    codes.put(
+        "the right code with a space inside",
+        right -> right.substring(0, 3) + " " + right.substring(3));
+    codes.put("the right code in full-width digits", BadInputIT::fullWidth);
+    codes.put("the right code in Arabic-Indic digits", BadInputIT::arabicIndic);
+    codes.put("the right code with a plus sign", right -> "+" + right);
+    codes.put("the right code with a NUL", right -> right + "\u0000");
+    for (var row : codes.entrySet()) {
+      cases.add(
+          page(
+              row.getKey(),
+              "invalid_code",
+              () -> {
+                PendingSession s = sessions.get();
+                String right = WizardClient.code(s.pending().secret(), clock.instant());
+                return answer(
+                    s.browser().confirm(s.pending().enrollmentId(), row.getValue().apply(right)));
+              }));
+    }
+    cases.add(
+        page(
+            "code missing",
+            "invalid_code",
+            () -> {
+              PendingSession s = sessions.get();
+              return answer(
+                  s.browser()
+                      .post(
+                          "/register/confirm",
+                          Map.of("enrollment", s.pending().enrollmentId().toString())));
+            }));
+    cases.add(
+        page(
+            "code given twice",
+            "invalid_code",
+            () -> {
+              PendingSession s = sessions.get();
+              String right = WizardClient.code(s.pending().secret(), clock.instant());
+              String body =
+                  "_csrf="
+                      + enc(s.browser().csrf())
+                      + "&enrollment="
+                      + s.pending().enrollmentId()
+                      + "&code="
+                      + right
+                      + "&code="
+                      + right;
+              return answer(s.browser().send(form(s.browser(), "/register/confirm", body, FORM)));
+            }));
+    cases.add(
+        page(
+            "invalid UTF-8 in the code (the form cannot be decoded)",
+            "bad_request",
+            () -> {
+              PendingSession s = sessions.get();
+              String body =
+                  "_csrf="
+                      + enc(s.browser().csrf())
+                      + "&enrollment="
+                      + s.pending().enrollmentId()
+                      + "&code=%FF%FE";
+              return answer(s.browser().send(form(s.browser(), "/register/confirm", body, FORM)));
+            }));
+    cases.add(
+        page(
+            "JSON instead of a form (CSRF in the query)",
+            "bad_request",
+            () -> {
+              PendingSession s = sessions.get();
+              return answer(
+                  s.browser()
+                      .send(
+                          s.browser()
+                              .request("/register/confirm?_csrf=" + enc(s.browser().csrf()))
+                              .header("Content-Type", JSON)
+                              .POST(
+                                  BodyPublishers.ofString(
+                                      "{\"enrollment\":\"" + s.pending().enrollmentId() + "\"}"))
+                              .build()));
+            }));
+    cases.add(
+        page(
+            "a blocked user with the right code",
+            "user_blocked",
+            () -> {
+              PendingSession s = pendingRegistration();
+              api.adminPost(
+                  "/api/v1/admin/users/" + s.username() + "/block", Map.of("reason", "test"));
+              String right = WizardClient.code(s.pending().secret(), clock.instant());
+              return answer(s.browser().confirm(s.pending().enrollmentId(), right));
+            }));
+    cases.addAll(
+        pageFormCases(
+            "/register/confirm",
+            () -> sessions.get().browser(),
+            "enrollment=" + UUID.randomUUID() + "&code=123456",
+            "not_found"));
+    cases.add(
+        page(
+            "GET instead of POST",
+            "method_not_allowed",
+            () -> {
+              PendingSession s = sessions.get();
+              return answer(s.browser().get("/register/confirm"));
+            }));
+    return run("POST /register/confirm", cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Correlation IDs everywhere
+
+  @Test
+  void everyResponseCarriesItsOwnCorrelationId() {
+    WizardClient browser = new WizardClient(baseUrl());
+    Map<String, Supplier<Page>> requests = new LinkedHashMap<>();
+    requests.put("GET /login", () -> browser.get("/login"));
+    requests.put("GET /css/latchkey.css", () -> browser.get("/css/latchkey.css"));
+    requests.put("GET /js/latchkey.js", () -> browser.get("/js/latchkey.js"));
+    requests.put("GET /favicon.ico", () -> browser.get("/favicon.ico"));
+    requests.put("GET /css/missing.css", () -> browser.get("/css/missing.css"));
+    requests.put("GET /register (redirect)", () -> browser.get("/register"));
+    requests.put("GET /no-such-page", () -> browser.get("/no-such-page"));
+    requests.put("GET /api/no-such-thing", () -> browser.get("/api/no-such-thing"));
+    requests.put("GET /api/openapi.json", () -> browser.get("/api/openapi.json"));
+    requests.put("GET /actuator/health", () -> browser.get("/actuator/health"));
+    requests.put("GET /error", () -> browser.get("/error"));
+    requests.put(
+        "HEAD /login",
+        () ->
+            browser.send(
+                browser.request("/login").method("HEAD", BodyPublishers.noBody()).build()));
+    requests.put(
+        "OPTIONS /api/v1/verify",
+        () ->
+            browser.send(
+                browser
+                    .request("/api/v1/verify")
+                    .method("OPTIONS", BodyPublishers.noBody())
+                    .build()));
+    // URIs Tomcat itself refuses, before any filter (ContainerErrorValve answers them).
+    requests.put("GET /register/a%2Fb (encoded slash)", () -> browser.get("/register/a%2Fb"));
+    requests.put("GET /login%00 (encoded NUL)", () -> browser.get("/login%00"));
+    requests.put("GET /api/v1/admin/users (no auth)", () -> browser.get("/api/v1/admin/users"));
+    List<String> problems = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (var request : requests.entrySet()) {
+      Page page = request.getValue().get();
+      String id = page.correlationId();
+      if (id == null || !Envelopes.CORRELATION_ID.matcher(id).matches()) {
+        problems.add(request.getKey() + " (" + page.status() + "): X-Correlation-Id is " + id);
+      } else if (!seen.add(id)) {
+        problems.add(request.getKey() + ": correlation ID " + id + " was already used");
+      }
+      if (page.status() >= 500) {
+        problems.add(request.getKey() + ": status " + page.status());
+      }
+    }
+    // Static files exist and are served: the loop above saw real successes, not only errors.
+    assertThat(browser.get("/css/latchkey.css").status()).isEqualTo(200);
+    assertThat(problems).isEmpty();
+    assertThat(seen).hasSize(requests.size());
+  }
+
+  @Test
+  void aUriTomcatRefusesGetsTheEnvelopeToo() {
+    // Refused by Tomcat before any filter runs; the API answers JSON, pages the error page.
+    Envelopes.assertJsonError(RawHttp.send(port, "GET", "/api/v1/admin/users/a%zz"), "bad_request");
+    Envelopes.assertJsonError(
+        RawHttp.send(port, "GET", "/api/v1/admin/users/a%2Fb"), "bad_request");
+    Response page = RawHttp.send(port, "GET", "/register/a%00b", "Accept-Language: ja");
+    assertThat(
+            Envelopes.pageProblems(
+                page.status(),
+                page.correlationId(),
+                page.contentType(),
+                page.body(),
+                "bad_request"))
+        .as(page.body())
+        .isEmpty();
+    assertThat(page.body()).contains("lang=\"ja\"");
+
+    // Over the 16 KB header limit Tomcat cannot even parse the request; it is still answered
+    // with a correlation ID, and the body carries the same ID.
+    for (Response tooBig :
+        List.of(
+            RawHttp.send(port, "GET", "/api/v1/admin/users/" + "a".repeat(20_000)),
+            RawHttp.send(port, "GET", "/login", "X-Padding: " + "b".repeat(20_000)))) {
+      assertThat(tooBig.status()).isEqualTo(400);
+      assertThat(tooBig.correlationId()).matches(Envelopes.CORRELATION_ID);
+      assertThat(tooBig.body()).contains(tooBig.correlationId()).doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void aCodeWithALeadingZeroIsAcceptedOnlyAsAString() {
+    String token = api.createApiKey("leading-zero-app");
+    UnaryOperator<HttpRequest.Builder> app = b -> b.header("Authorization", "Bearer " + token);
+    EnrolledUser user = enroll("zero");
+    // Move on step by step (never back) until the authenticator shows a code starting with 0.
+    String code;
+    int steps = 0;
+    do {
+      clock.nextStep(30);
+      code = WizardClient.code(user.secret(), clock.instant());
+      steps++;
+    } while (!code.startsWith("0") && steps < 200);
+    assertThat(code).startsWith("0");
+    String name = quote(user.username());
+    Response asNumber =
+        verify(app, "{\"username\":" + name + ",\"code\":" + Integer.parseInt(code) + "}");
+    Envelopes.assertJsonError(asNumber, "bad_request");
+    Response asNumberWithZero = verify(app, "{\"username\":" + name + ",\"code\":" + code + "}");
+    Envelopes.assertJsonError(asNumberWithZero, "bad_request");
+    Response withoutZero = verifyFields(app, user.username(), code.substring(1));
+    Envelopes.assertJsonError(withoutZero, "bad_request");
+    Response asString = verifyFields(app, user.username(), code);
+    assertThat(asString.status()).as(asString.body()).isEqualTo(200);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Case tables shared by the endpoints
+
+  /** Bodies that are not the JSON object the endpoint takes, with otherwise valid requests. */
+  private List<Case> malformedJsonBodies(
+      String path, UnaryOperator<HttpRequest.Builder> auth, String validBody, String textField) {
+    String field = quote(textField);
+    List<Case> cases = new ArrayList<>();
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put("malformed JSON", "{\"username\": ,}");
+    bad.put("truncated JSON", validBody.substring(0, validBody.length() - 4));
+    bad.put("a JSON array", "[]");
+    bad.put("the object inside an array", "[" + validBody + "]");
+    bad.put("a JSON number", "123456");
+    bad.put("a JSON string", "\"123456\"");
+    bad.put("JSON null", "null");
+    bad.put("JSON true", "true");
+    bad.put("an empty body", "");
+    bad.put("a blank body", "  \n ");
+    bad.put("garbage after the object", validBody + " trailing");
+    bad.put("two objects", validBody + validBody);
+    bad.put("single quotes", validBody.replace('"', '\''));
+    bad.put("unquoted names", validBody.replaceAll("\"(\\w+)\":", "$1:"));
+    bad.put("a comment", "/* hi */ " + validBody);
+    bad.put("NaN", "{" + field + ": NaN}");
+    bad.put(
+        "deeply nested (10000 levels)",
+        "{" + field + ":" + "[".repeat(10_000) + "]".repeat(10_000) + "}");
+    bad.put("a 60 KB string", "{" + field + ":\"" + "a".repeat(60_000) + "\"}");
+    for (var row : bad.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> api.send(auth.apply(json(path, row.getValue())).build())));
+    }
+    byte[] invalidUtf8 =
+        concat(
+            ("{" + field + ":\"a").getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xff, (byte) 0xfe},
+            "\"}".getBytes(StandardCharsets.UTF_8));
+    cases.add(
+        api(
+            "invalid UTF-8 bytes",
+            "bad_request",
+            () ->
+                api.send(
+                    auth.apply(raw(path, "POST", JSON, BodyPublishers.ofByteArray(invalidUtf8)))
+                        .build())));
+    String hundredKb = "{" + field + ":\"" + "a".repeat(100_000) + "\"}";
+    cases.add(
+        api(
+            "a 100 KB string field",
+            "payload_too_large",
+            () -> api.send(auth.apply(json(path, hundredKb)).build())));
+    byte[] megabyte = ("{\"x\":\"" + "a".repeat(1 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
+    cases.add(
+        api(
+            "a 1 MB body",
+            "payload_too_large",
+            () ->
+                api.send(
+                    auth.apply(raw(path, "POST", JSON, BodyPublishers.ofByteArray(megabyte)))
+                        .build())));
+    cases.add(
+        api(
+            "a 1 MB chunked body (no Content-Length)",
+            "payload_too_large",
+            () ->
+                api.send(
+                    auth.apply(
+                            raw(
+                                path,
+                                "POST",
+                                JSON,
+                                BodyPublishers.ofInputStream(
+                                    () -> new ByteArrayInputStream(megabyte))))
+                        .build())));
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put("Content-Type text/plain", "text/plain");
+    types.put("Content-Type form-encoded", FORM);
+    types.put("Content-Type application/xml", "application/xml");
+    types.put("no Content-Type", null);
+    types.put("Content-Type garbage", "garbage");
+    for (var row : types.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "unsupported_media_type",
+              () ->
+                  api.send(
+                      auth.apply(
+                              raw(path, "POST", row.getValue(), BodyPublishers.ofString(validBody)))
+                          .build())));
+    }
+    cases.add(
+        api(
+            "charset garbage",
+            "unsupported_media_type",
+            () ->
+                api.send(
+                    auth.apply(
+                            raw(
+                                path,
+                                "POST",
+                                JSON + "; charset=no-such-charset",
+                                BodyPublishers.ofString(validBody)))
+                        .build())));
+    return cases;
+  }
+
+  /** Missing, garbage and revoked credentials; a non-admin user; an application on admin paths. */
+  private List<Case> authorizationCases(
+      String method, String path, String contentType, String body) {
+    boolean admin = path.startsWith("/api/v1/admin/");
+    Function<String, Response> withAuthorization =
+        authorization -> {
+          HttpRequest.Builder builder =
+              raw(
+                  path,
+                  method,
+                  contentType,
+                  body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
+          if (authorization != null) {
+            builder.header("Authorization", authorization);
+          }
+          return api.send(builder.build());
+        };
+    List<Case> cases = new ArrayList<>();
+    cases.add(api("no Authorization", "unauthorized", () -> withAuthorization.apply(null)));
+    cases.add(
+        api(
+            "Authorization: Bearer garbage",
+            "unauthorized",
+            () -> withAuthorization.apply("Bearer garbage")));
+    cases.add(
+        api(
+            "Authorization: Bearer lk_ with a wrong token",
+            "unauthorized",
+            () -> withAuthorization.apply("Bearer lk_" + "A".repeat(43))));
+    cases.add(
+        api(
+            "Authorization: Bearer (empty)",
+            "unauthorized",
+            () -> withAuthorization.apply("Bearer ")));
+    cases.add(
+        api(
+            "Authorization: Basic garbage",
+            "unauthorized",
+            () -> withAuthorization.apply("Basic !!!not-base64")));
+    cases.add(
+        api(
+            "Authorization: Basic without a colon",
+            "unauthorized",
+            () -> withAuthorization.apply("Basic " + b64("admin"))));
+    cases.add(
+        api(
+            "Authorization: Basic with a wrong password",
+            "unauthorized",
+            () -> withAuthorization.apply("Basic " + b64("admin:wrong password"))));
+    cases.add(
+        api(
+            "Authorization: Basic of an unknown user",
+            "unauthorized",
+            () -> withAuthorization.apply("Basic " + b64(newUsername("ghost") + ":x"))));
+    cases.add(
+        api(
+            "Authorization: an unknown scheme",
+            "unauthorized",
+            () -> withAuthorization.apply("Token abc")));
+    cases.add(
+        api(
+            "Authorization: a revoked API key",
+            "unauthorized",
+            () -> {
+              String token = api.createApiKey("soon-revoked");
+              String id = null;
+              for (var key : api.adminGet("/api/v1/admin/api-keys").json().path("apiKeys")) {
+                if (token.startsWith(key.path("prefix").asString())) {
+                  id = key.path("id").asString();
+                }
+              }
+              assertThat(
+                      api.send(
+                              api.asAdmin(api.request("/api/v1/admin/api-keys/" + id))
+                                  .DELETE()
+                                  .build())
+                          .status())
+                  .isEqualTo(200);
+              return withAuthorization.apply("Bearer " + token);
+            }));
+    cases.add(
+        api(
+            "Basic auth of a user who is not an admin",
+            "forbidden",
+            () -> {
+              String user = newUsername("plain");
+              api.createUser(user, "correct horse battery");
+              return withAuthorization.apply("Basic " + b64(user + ":correct horse battery"));
+            }));
+    if (admin) {
+      cases.add(
+          api(
+              "an application's API key",
+              "forbidden",
+              () -> withAuthorization.apply("Bearer " + api.createApiKey("not-an-admin"))));
+    }
+    return cases;
+  }
+
+  private List<Case> wrongMethods(String path, List<String> methods) {
+    List<Case> cases = new ArrayList<>();
+    for (String method : methods) {
+      cases.add(
+          api(
+              method + " " + path,
+              "method_not_allowed",
+              () ->
+                  api.send(
+                      api.asAdmin(raw(path, method, JSON, BodyPublishers.ofString("{}")))
+                          .build())));
+    }
+    return cases;
+  }
+
+  /**
+   * What a page form gets besides bad fields: lost or forged CSRF tokens, wrong content types,
+   * oversized bodies, other methods. {@code validFields} carry no {@code _csrf}.
+   */
+  private List<Case> pageFormCases(
+      String path, Supplier<WizardClient> browsers, String validFields, String expectedForValid) {
+    List<Case> cases = new ArrayList<>();
+    cases.add(
+        page(
+            "no CSRF token",
+            "session_lost",
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(b.send(form(b, path, validFields, FORM)));
+            }));
+    cases.add(
+        page(
+            "a garbage CSRF token",
+            "session_lost",
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(b.send(form(b, path, "_csrf=garbage&" + validFields, FORM)));
+            }));
+    cases.add(
+        page(
+            "another session's CSRF token",
+            "session_lost",
+            () -> {
+              WizardClient other = new WizardClient(baseUrl());
+              other.get("/login");
+              WizardClient b = browsers.get();
+              return answer(
+                  b.send(form(b, path, "_csrf=" + enc(other.csrf()) + "&" + validFields, FORM)));
+            }));
+    cases.add(
+        page(
+            "a session cookie the server does not know",
+            "session_lost",
+            () -> {
+              WizardClient b = browsers.get();
+              return api.send(
+                  rawWithCookie(
+                      path,
+                      "LATCHKEY_SESSION=" + "0".repeat(32),
+                      "_csrf=" + enc(b.csrf()) + "&" + validFields));
+            }));
+    cases.add(
+        page(
+            "the fields as text/plain",
+            "session_lost",
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(
+                  b.send(
+                      form(b, path, "_csrf=" + enc(b.csrf()) + "&" + validFields, "text/plain")));
+            }));
+    cases.add(
+        page(
+            "the fields without a Content-Type",
+            "session_lost",
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(
+                  b.send(form(b, path, "_csrf=" + enc(b.csrf()) + "&" + validFields, null)));
+            }));
+    cases.add(
+        page(
+            "an unknown form charset (ignored: the form is read as UTF-8)",
+            expectedForValid,
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(
+                  b.send(
+                      form(
+                          b,
+                          path,
+                          "_csrf=" + enc(b.csrf()) + "&" + validFields,
+                          FORM + "; charset=no-such-charset")));
+            }));
+    cases.add(
+        page(
+            "valid CSRF, then the fields",
+            expectedForValid,
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(
+                  b.send(form(b, path, "_csrf=" + enc(b.csrf()) + "&" + validFields, FORM)));
+            }));
+    cases.add(
+        page(
+            "a 100 KB form",
+            "payload_too_large",
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(
+                  b.send(
+                      form(
+                          b,
+                          path,
+                          "_csrf="
+                              + enc(b.csrf())
+                              + "&"
+                              + validFields
+                              + "&pad="
+                              + "a".repeat(100_000),
+                          FORM)));
+            }));
+    cases.add(
+        page(
+            "a 1 MB form",
+            "payload_too_large",
+            () -> {
+              WizardClient b = browsers.get();
+              return answer(
+                  b.send(
+                      form(
+                          b,
+                          path,
+                          "_csrf="
+                              + enc(b.csrf())
+                              + "&"
+                              + validFields
+                              + "&pad="
+                              + "a".repeat(1 << 20),
+                          FORM)));
+            }));
+    cases.add(
+        page(
+            "a 1 MB chunked form (no Content-Length)",
+            "payload_too_large",
+            () -> {
+              WizardClient b = browsers.get();
+              byte[] body =
+                  ("_csrf=" + enc(b.csrf()) + "&" + validFields + "&pad=" + "a".repeat(1 << 20))
+                      .getBytes(StandardCharsets.UTF_8);
+              return answer(
+                  b.send(
+                      b.request(path)
+                          .header("Content-Type", FORM)
+                          .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                          .build()));
+            }));
+    for (String method : List.of("PUT", "DELETE", "PATCH")) {
+      cases.add(
+          page(
+              method + " with a valid CSRF header",
+              "method_not_allowed",
+              () -> {
+                WizardClient b = browsers.get();
+                return answer(
+                    b.send(
+                        b.request(path)
+                            .header("X-CSRF-TOKEN", b.csrf())
+                            .header("Content-Type", FORM)
+                            .method(method, BodyPublishers.ofString(validFields))
+                            .build()));
+              }));
+    }
+    return cases;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Running and building
+
+  private static Stream<DynamicTest> run(String endpoint, List<Case> cases) {
+    assertThat(cases).as(endpoint + " cases").hasSizeGreaterThanOrEqualTo(MIN_CASES);
+    List<String> names = cases.stream().map(Case::name).toList();
+    assertThat(names).as("case names are unique").doesNotHaveDuplicates();
+    return cases.stream()
+        .map(
+            c ->
+                dynamicTest(
+                    endpoint + ": " + c.name(),
+                    () -> {
+                      Response answer = c.send().get();
+                      List<String> problems =
+                          c.kind() == Kind.API
+                              ? Envelopes.jsonProblems(answer, c.expectedCode())
+                              : Envelopes.pageProblems(
+                                  answer.status(),
+                                  answer.correlationId(),
+                                  answer.contentType(),
+                                  answer.body(),
+                                  c.expectedCode());
+                      assertThat(problems).as(c.name() + " -> " + abbreviate(answer)).isEmpty();
+                    }));
+  }
+
+  private static Case api(String name, String expectedCode, Supplier<Response> send) {
+    return new Case(name, Kind.API, send, expectedCode);
+  }
+
+  private static Case page(String name, String expectedCode, Supplier<Response> send) {
+    return new Case(name, Kind.PAGE, send, expectedCode);
+  }
+
+  private HttpRequest.Builder json(String path, String body) {
+    return raw(path, "POST", JSON, BodyPublishers.ofString(body));
+  }
+
+  private HttpRequest.Builder raw(
+      String path, String method, String contentType, BodyPublisher body) {
+    HttpRequest.Builder builder = api.request(path).method(method, body);
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    return builder;
+  }
+
+  private HttpRequest rawWithCookie(String path, String cookie, String fields) {
+    return api.request(path)
+        .header("Cookie", cookie)
+        .header("Content-Type", FORM)
+        .POST(BodyPublishers.ofString(fields))
+        .build();
+  }
+
+  private static HttpRequest form(
+      WizardClient browser, String path, String body, String contentType) {
+    HttpRequest.Builder builder = browser.request(path).POST(BodyPublishers.ofString(body));
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    return builder.build();
+  }
+
+  private Response verify(UnaryOperator<HttpRequest.Builder> app, String body) {
+    return api.send(app.apply(json("/api/v1/verify", body)).build());
+  }
+
+  private Response verifyFields(
+      UnaryOperator<HttpRequest.Builder> app, String username, String code) {
+    return verify(app, Api.JSON.writeValueAsString(Map.of("username", username, "code", code)));
+  }
+
+  private static Response answer(Page page) {
+    return new Response(page.status(), page.correlationId(), page.contentType(), page.body());
+  }
+
+  private EnrolledUser enroll(String prefix) {
+    return WizardClient.enrollNewUser(api, newUsername(prefix), clock.instant());
+  }
+
+  /** A signed-in browser on the scan page of a new user's pending registration. */
+  private record PendingSession(String username, WizardClient browser, Pending pending) {}
+
+  private PendingSession pendingRegistration() {
+    String username = newUsername("pending");
+    api.createUser(username, "correct horse battery");
+    WizardClient browser = new WizardClient(baseUrl());
+    browser.signInOrFail(username, "correct horse battery");
+    return new PendingSession(username, browser, browser.start());
+  }
+
+  /** The same thing for a few cases, then a new one: each case may count one failed attempt. */
+  private static final class Rotating<T> {
+    private final Supplier<T> factory;
+    private T current;
+    private int uses;
+
+    Rotating(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    T get() {
+      if (current == null || uses == FAILURES_PER_USER) {
+        current = factory.get();
+        uses = 0;
+      }
+      uses++;
+      return current;
+    }
+  }
+
+  private String wrongCode(EnrolledUser user) {
+    Set<String> window = new HashSet<>();
+    for (int step = -2; step <= 2; step++) {
+      window.add(WizardClient.code(user.secret(), clock.instant().plusSeconds(30L * step)));
+    }
+    for (int i = 0; ; i++) {
+      String candidate = String.format("%06d", i);
+      if (!window.contains(candidate)) {
+        return candidate;
+      }
+    }
+  }
+
+  static String fullWidth(String text) {
+    StringBuilder out = new StringBuilder();
+    text.codePoints()
+        .forEach(cp -> out.appendCodePoint(cp >= 0x21 && cp <= 0x7e ? cp - 0x21 + 0xff01 : cp));
+    return out.toString();
+  }
+
+  static String arabicIndic(String digits) {
+    StringBuilder out = new StringBuilder();
+    digits.chars().forEach(c -> out.appendCodePoint(c - '0' + 0x0660));
+    return out.toString();
+  }
+
+  private static String quote(String text) {
+    return Api.JSON.writeValueAsString(text);
+  }
+
+  private static String enc(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  private String adminAuthorization() {
+    return api.asAdmin(api.request("/"))
+        .build()
+        .headers()
+        .firstValue("Authorization")
+        .map(v -> "Authorization: " + v)
+        .orElseThrow();
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int length = 0;
+    for (byte[] part : parts) {
+      length += part.length;
+    }
+    byte[] out = new byte[length];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, out, at, part.length);
+      at += part.length;
+    }
+    return out;
+  }
+
+  private static String abbreviate(Response response) {
+    String body = response.body();
+    return response.status()
+        + " "
+        + response.contentType()
+        + " id="
+        + response.correlationId()
+        + " "
+        + (body.length() > 600 ? body.substring(0, 600) + "..." : body);
+  }
+}
