@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Nested;
 /**
  * The repository tests again, on a real PostgreSQL (each test in a schema of its own), because the
  * guarantees rest on how the database handles racing conditional updates and unique keys: READ
- * COMMITTED re-checks the WHERE clause of an UPDATE that waited for a row lock. {@code
- * ./run-tests} starts a throwaway server and sets {@value TestDatabase#POSTGRES_URL}, e.g. {@code
+ * COMMITTED re-checks the WHERE clause of an UPDATE that waited for a row lock. {@code ./run-tests}
+ * starts a throwaway server and sets {@value TestDatabase#POSTGRES_URL}, e.g. {@code
  * jdbc:postgresql://127.0.0.1:5432/latchkey?user=postgres}.
  */
 class PostgresStoreIT {

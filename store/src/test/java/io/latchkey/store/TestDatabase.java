@@ -1,6 +1,5 @@
 package io.latchkey.store;
 
-
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,14 +33,15 @@ final class TestDatabase implements AutoCloseable {
   }
 
   /**
-   * A fresh schema on the PostgreSQL that {@code ./run-tests} starts. Fails, never skips, when
-   * none is configured: the PostgreSQL guarantees are part of the suite.
+   * A fresh schema on the PostgreSQL that {@code ./run-tests} starts. Fails, never skips, when none
+   * is configured: the PostgreSQL guarantees are part of the suite.
    */
   static TestDatabase postgres() {
     String url = System.getenv(POSTGRES_URL);
     if (url == null || url.isBlank()) {
       throw new AssertionError(
-          POSTGRES_URL + " is not set: run the tests with ./run-tests, which starts a throwaway"
+          POSTGRES_URL
+              + " is not set: run the tests with ./run-tests, which starts a throwaway"
               + " PostgreSQL on loopback (or set it to a jdbc:postgresql:// URL)");
     }
     byte[] suffix = new byte[6];

@@ -43,15 +43,23 @@ public final class ApiKeys {
 
   public Issued create(String name, RequestContext context) {
     String trimmed = name == null ? "" : name.strip();
-    if (trimmed.isEmpty() || trimmed.length() > 100 || trimmed.chars().anyMatch(Character::isISOControl)) {
-      throw new LatchkeyException(ErrorCode.BAD_REQUEST, "an API key needs a name of 1 to 100 characters");
+    if (trimmed.isEmpty()
+        || trimmed.length() > 100
+        || trimmed.chars().anyMatch(Character::isISOControl)) {
+      throw new LatchkeyException(
+          ErrorCode.BAD_REQUEST, "an API key needs a name of 1 to 100 characters");
     }
     byte[] raw = new byte[32];
     random.nextBytes(raw);
     String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     ApiKey key =
         new ApiKey(
-            UUID.randomUUID(), trimmed, token.substring(0, 10), clock.instant(), context.actor(), null);
+            UUID.randomUUID(),
+            trimmed,
+            token.substring(0, 10),
+            clock.instant(),
+            context.actor(),
+            null);
     repository.insert(key, hash(token));
     audit.record(
         AuditEvent.of(AuditEventType.API_KEY_CREATED, context, clock.instant())

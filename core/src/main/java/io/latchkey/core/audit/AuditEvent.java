@@ -64,9 +64,7 @@ public record AuditEvent(
       return "";
     }
     StringBuilder out = new StringBuilder(Math.min(text.length(), max));
-    text.codePoints()
-        .limit(max)
-        .forEach(cp -> out.appendCodePoint(neutral(cp) ? cp : ' '));
+    text.codePoints().limit(max).forEach(cp -> out.appendCodePoint(neutral(cp) ? cp : ' '));
     return out.toString();
   }
 

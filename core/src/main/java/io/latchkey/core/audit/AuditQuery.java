@@ -4,9 +4,9 @@ import io.latchkey.core.user.UserId;
 import java.time.Instant;
 
 /**
- * A search of the audit log; null fields do not filter. A correlation ID matches the events of
- * that request and every event of the flows (registrations) those events belong to, so one ID
- * shows the whole timeline.
+ * A search of the audit log; null fields do not filter. A correlation ID matches the events of that
+ * request and every event of the flows (registrations) those events belong to, so one ID shows the
+ * whole timeline.
  */
 public record AuditQuery(
     CorrelationId correlationId,

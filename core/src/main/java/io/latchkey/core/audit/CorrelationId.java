@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public record CorrelationId(String value) {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final Pattern FORMAT = Pattern.compile("[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}");
+  private static final Pattern FORMAT =
+      Pattern.compile("[0-9A-HJKMNP-TV-Z]{5}(-[0-9A-HJKMNP-TV-Z]{5}){3}");
 
   public CorrelationId {
     if (value == null || !FORMAT.matcher(value).matches()) {

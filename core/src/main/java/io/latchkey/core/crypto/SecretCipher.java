@@ -10,10 +10,10 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM for secrets at rest, with a key ring: new values are sealed with the current key,
- * old values open with the key they name, so a key can be rotated without downtime. The
- * associated data binds a ciphertext to its row (e.g. the method ID), so a sealed secret copied to
- * another row does not open. A fresh random 96-bit nonce per seal.
+ * AES-256-GCM for secrets at rest, with a key ring: new values are sealed with the current key, old
+ * values open with the key they name, so a key can be rotated without downtime. The associated data
+ * binds a ciphertext to its row (e.g. the method ID), so a sealed secret copied to another row does
+ * not open. A fresh random 96-bit nonce per seal.
  */
 public final class SecretCipher {
   private static final int NONCE_BYTES = 12;
@@ -84,8 +84,7 @@ public final class SecretCipher {
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(
-          Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, blob, 0, NONCE_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, blob, 0, NONCE_BYTES));
       cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
       return cipher.doFinal(blob, NONCE_BYTES, blob.length - NONCE_BYTES);
     } catch (GeneralSecurityException e) {

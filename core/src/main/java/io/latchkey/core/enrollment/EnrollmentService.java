@@ -35,10 +35,10 @@ import java.util.UUID;
  *       reload or a second tab gets the same pending attempt, never a second one.
  *   <li>{@link #confirm}: the first code from the app proves the scan; the attempt completes and
  *       only then becomes a method, with the confirming step already used (SECURITY-TESTS C4).
- *   <li>{@link #current} / {@link #expireOverdue}: a passed deadline times the attempt out and wipes
- *       its secret, with an audit record naming the cause.
- *   <li>{@link #retry}: Next after a time-out issues a fresh secret in the same flow; the old secret
- *       is gone and never accepted.
+ *   <li>{@link #current} / {@link #expireOverdue}: a passed deadline times the attempt out and
+ *       wipes its secret, with an audit record naming the cause.
+ *   <li>{@link #retry}: Next after a time-out issues a fresh secret in the same flow; the old
+ *       secret is gone and never accepted.
  * </ol>
  */
 public final class EnrollmentService {
@@ -80,7 +80,10 @@ public final class EnrollmentService {
   public OtpAuthUri uriFor(Enrollment enrollment, User user) {
     requirePendingSecret(enrollment);
     return OtpAuthUri.of(
-        policy.get().issuer(), user.username().value(), enrollment.secret(), enrollment.parameters());
+        policy.get().issuer(),
+        user.username().value(),
+        enrollment.secret(),
+        enrollment.parameters());
   }
 
   /**
@@ -93,7 +96,8 @@ public final class EnrollmentService {
     if (pending.isPresent()) {
       audit.record(
           record(AuditEventType.REGISTRATION_RESUMED, pending.get(), user, context)
-              .detail("the pending registration was opened again (reload, second tab or new sign-in)")
+              .detail(
+                  "the pending registration was opened again (reload, second tab or new sign-in)")
               .build());
       return pending.get();
     }
@@ -175,7 +179,8 @@ public final class EnrollmentService {
     lockout.reserve(user, context);
     OptionalLong step =
         OtpCodes.isWellFormed(code, enrollment.parameters().digits())
-            ? verifier.matchStep(enrollment.secret(), enrollment.parameters(), code, clock.instant(), 0)
+            ? verifier.matchStep(
+                enrollment.secret(), enrollment.parameters(), code, clock.instant(), 0)
             : OptionalLong.empty();
     if (step.isEmpty()) {
       lockout.failed(user, context);
@@ -189,7 +194,8 @@ public final class EnrollmentService {
     boolean completedHere =
         transactions.inTransaction(
             () -> {
-              if (!enrollments.finish(enrollment.id(), EnrollmentState.COMPLETED, clock.instant())) {
+              if (!enrollments.finish(
+                  enrollment.id(), EnrollmentState.COMPLETED, clock.instant())) {
                 return false;
               }
               long current =
@@ -292,10 +298,7 @@ public final class EnrollmentService {
     audit.record(
         record(event, attemptRecord, user, context)
             .detail(
-                "new secret issued (attempt "
-                    + attempt
-                    + "), deadline "
-                    + attemptRecord.deadline())
+                "new secret issued (attempt " + attempt + "), deadline " + attemptRecord.deadline())
             .build());
     return attemptRecord;
   }

@@ -31,7 +31,9 @@ public interface CodeMethod {
     REJECTED
   }
 
-  /** @param methodId the method that accepted or recognised the code; null when rejected */
+  /**
+   * @param methodId the method that accepted or recognised the code; null when rejected
+   */
   record CodeCheck(Outcome outcome, MethodId methodId) {
     public static final CodeCheck REJECTED = new CodeCheck(Outcome.REJECTED, null);
   }

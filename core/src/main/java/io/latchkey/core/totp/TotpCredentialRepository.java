@@ -15,9 +15,9 @@ public interface TotpCredentialRepository {
   List<TotpCredential> findByUser(UserId userId);
 
   /**
-   * Records {@code step} as used only if it is newer than the stored one, in one conditional
-   * update judged by its row count: of any number of racing requests with the same code, exactly
-   * one gets true (RFC 6238 §5.2; SECURITY-TESTS C1-C3).
+   * Records {@code step} as used only if it is newer than the stored one, in one conditional update
+   * judged by its row count: of any number of racing requests with the same code, exactly one gets
+   * true (RFC 6238 §5.2; SECURITY-TESTS C1-C3).
    */
   boolean markStepUsedIfNewer(MethodId methodId, long step, int drift, Instant at);
 }

@@ -21,11 +21,16 @@ public final class Accounts {
   private final AuditLog audit;
   private final Clock clock;
   private final SecureRandom random;
+
   /** A hash to compare against when the user does not exist, so timing does not tell. */
   private final String dummyHash;
 
   public Accounts(
-      UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock, SecureRandom random) {
+      UserRepository users,
+      PasswordHasher hasher,
+      AuditLog audit,
+      Clock clock,
+      SecureRandom random) {
     this.users = users;
     this.hasher = hasher;
     this.audit = audit;
@@ -35,8 +40,8 @@ public final class Accounts {
   }
 
   /**
-   * On an empty database: creates {@code admin} with a random one-time password and returns it
-   * (the caller prints it once and writes it to a mode-600 file). Empty when users exist.
+   * On an empty database: creates {@code admin} with a random one-time password and returns it (the
+   * caller prints it once and writes it to a mode-600 file). Empty when users exist.
    */
   public Optional<String> bootstrapAdmin(RequestContext context) {
     if (users.count() > 0) {
@@ -57,14 +62,20 @@ public final class Accounts {
 
   /** A new user with a password (or none: registration link later). */
   public User create(
-      String typedUsername, String displayName, String password, boolean admin, RequestContext context) {
+      String typedUsername,
+      String displayName,
+      String password,
+      boolean admin,
+      RequestContext context) {
     Username username = Username.of(typedUsername);
     if (password != null && (password.length() < 8 || password.length() > 1000)) {
       throw new LatchkeyException(ErrorCode.BAD_REQUEST, "a password has 8 to 1000 characters");
     }
-    String name = displayName == null || displayName.isBlank() ? username.value() : displayName.strip();
+    String name =
+        displayName == null || displayName.isBlank() ? username.value() : displayName.strip();
     if (name.length() > 200) {
-      throw new LatchkeyException(ErrorCode.BAD_REQUEST, "a display name has at most 200 characters");
+      throw new LatchkeyException(
+          ErrorCode.BAD_REQUEST, "a display name has at most 200 characters");
     }
     User user = newUser(username, name, admin);
     if (!users.insert(user, password == null ? null : hasher.hash(password))) {
@@ -145,7 +156,8 @@ public final class Accounts {
 
   public void block(String typedUsername, String reason, RequestContext context) {
     User user = require(typedUsername);
-    String why = reason == null || reason.isBlank() ? "blocked by an administrator" : reason.strip();
+    String why =
+        reason == null || reason.isBlank() ? "blocked by an administrator" : reason.strip();
     if (!users.block(user.id(), why, clock.instant())) {
       throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not active");
     }
@@ -159,7 +171,15 @@ public final class Accounts {
 
   private User newUser(Username username, String displayName, boolean admin) {
     return new User(
-        UserId.random(), username, displayName, UserStatus.ACTIVE, admin, 0, null, null, clock.instant());
+        UserId.random(),
+        username,
+        displayName,
+        UserStatus.ACTIVE,
+        admin,
+        0,
+        null,
+        null,
+        clock.instant());
   }
 
   private String randomPassword(int length) {

@@ -5,8 +5,8 @@ import java.time.Instant;
 /**
  * A person who registers authenticators (or an administrator).
  *
- * @param failedAttempts consecutive failed second-factor attempts, shared by every path that
- *     checks a factor (SECURITY-TESTS B4)
+ * @param failedAttempts consecutive failed second-factor attempts, shared by every path that checks
+ *     a factor (SECURITY-TESTS B4)
  */
 public record User(
     UserId id,

@@ -7,9 +7,9 @@ import java.util.Locale;
 
 /**
  * A username in its one canonical form: Unicode NFKC, then case-folded, then NFKC again (case
- * folding can denormalise), trimmed. {@code Alice}, {@code ALICE} and full-width {@code Ａｌｉｃｅ}
- * are one account (SECURITY-TESTS D6: canonicalise before every lookup). A colon is refused
- * because the name goes into otpauth labels (INTEROP.md §1.3).
+ * folding can denormalise), trimmed. {@code Alice}, {@code ALICE} and full-width {@code Ａｌｉｃｅ} are
+ * one account (SECURITY-TESTS D6: canonicalise before every lookup). A colon is refused because the
+ * name goes into otpauth labels (INTEROP.md §1.3).
  */
 public record Username(String value) {
   public static final int MAX_LENGTH = 64;
@@ -52,9 +52,9 @@ public record Username(String value) {
   }
 
   /**
-   * Letters and digits of any script (so 山田 and josé are fine) and the punctuation of e-mail
-   * style names. Everything else is refused: a colon splits otpauth labels, a slash or backslash
-   * breaks the admin API's paths, and spaces, control and format characters make look-alikes.
+   * Letters and digits of any script (so 山田 and josé are fine) and the punctuation of e-mail style
+   * names. Everything else is refused: a colon splits otpauth labels, a slash or backslash breaks
+   * the admin API's paths, and spaces, control and format characters make look-alikes.
    */
   private static boolean allowed(int cp) {
     int type = Character.getType(cp);

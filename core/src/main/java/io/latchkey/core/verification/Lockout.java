@@ -12,9 +12,9 @@ import io.latchkey.core.user.UserStatus;
 import java.time.Clock;
 
 /**
- * The one failure counter every factor-checking path shares (SECURITY-TESTS B1, B2, B4). An
- * attempt is reserved before the code is evaluated, so parallel guesses never exceed the
- * threshold; a success resets the count; reaching the threshold blocks the user once, audited.
+ * The one failure counter every factor-checking path shares (SECURITY-TESTS B1, B2, B4). An attempt
+ * is reserved before the code is evaluated, so parallel guesses never exceed the threshold; a
+ * success resets the count; reaching the threshold blocks the user once, audited.
  */
 public final class Lockout {
   private final UserRepository users;

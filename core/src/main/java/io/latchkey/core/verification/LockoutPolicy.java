@@ -1,8 +1,8 @@
 package io.latchkey.core.verification;
 
 /**
- * @param maxConsecutiveFailures failed second-factor attempts after which the user is blocked
- *     until an admin unblocks (NIST SP 800-63B allows at most 100; default 10)
+ * @param maxConsecutiveFailures failed second-factor attempts after which the user is blocked until
+ *     an admin unblocks (NIST SP 800-63B allows at most 100; default 10)
  */
 public record LockoutPolicy(int maxConsecutiveFailures) {
   public LockoutPolicy {

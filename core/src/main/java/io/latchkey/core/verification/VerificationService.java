@@ -18,8 +18,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Verifies a code a user typed, for a relying application. Every code method the user has is
- * asked; one shared failure counter guards all of them; a code is accepted at most once.
+ * Verifies a code a user typed, for a relying application. Every code method the user has is asked;
+ * one shared failure counter guards all of them; a code is accepted at most once.
  */
 public final class VerificationService {
   private final UserRepository users;

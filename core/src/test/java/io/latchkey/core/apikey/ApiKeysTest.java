@@ -27,8 +27,7 @@ class ApiKeysTest {
   private final MutableClock clock = new MutableClock(CoreFixture.START);
   private final InMemoryApiKeyRepository repository = new InMemoryApiKeyRepository();
   private final InMemoryAuditLog audit = new InMemoryAuditLog();
-  private final ApiKeys apiKeys =
-      new ApiKeys(repository, audit, clock, Requests.seededRandom(42));
+  private final ApiKeys apiKeys = new ApiKeys(repository, audit, clock, Requests.seededRandom(42));
   private final RequestContext admin = Requests.by("root");
 
   @Test
@@ -78,10 +77,13 @@ class ApiKeysTest {
     apiKeys.revoke(issued.key().id(), admin);
 
     assertThat(apiKeys.authenticate(issued.token())).isEmpty();
-    assertThat(apiKeys.list()).singleElement().satisfies(k -> {
-      assertThat(k.active()).isFalse();
-      assertThat(k.revokedAt()).isEqualTo(clock.instant());
-    });
+    assertThat(apiKeys.list())
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.active()).isFalse();
+              assertThat(k.revokedAt()).isEqualTo(clock.instant());
+            });
   }
 
   @ParameterizedTest
@@ -152,7 +154,8 @@ class ApiKeysTest {
     apiKeys.revoke(issued.key().id(), otherAdmin);
 
     List<AuditEvent> events = audit.events();
-    assertThat(events).extracting(AuditEvent::type)
+    assertThat(events)
+        .extracting(AuditEvent::type)
         .containsExactly(AuditEventType.API_KEY_CREATED, AuditEventType.API_KEY_REVOKED);
     assertThat(events.get(0).actor()).isEqualTo("root");
     assertThat(events.get(0).correlationId()).isEqualTo(admin.correlationId());

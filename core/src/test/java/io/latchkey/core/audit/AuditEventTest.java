@@ -152,7 +152,17 @@ class AuditEventTest {
   void noTextFieldEverHoldsAControlCharacterOrExceedsItsCap(@ForAll("hostile") String text) {
     AuditEvent event =
         new AuditEvent(
-            AT, AuditEventType.SIGN_IN_FAILED, false, ID, null, null, text, text, text, text, text,
+            AT,
+            AuditEventType.SIGN_IN_FAILED,
+            false,
+            ID,
+            null,
+            null,
+            text,
+            text,
+            text,
+            text,
+            text,
             text);
 
     for (String field : textFields(event)) {
@@ -183,9 +193,7 @@ class AuditEventTest {
 
   private static String spaced(String text, int max) {
     StringBuilder out = new StringBuilder();
-    text.codePoints()
-        .limit(max)
-        .forEach(cp -> out.appendCodePoint(disguising(cp) ? ' ' : cp));
+    text.codePoints().limit(max).forEach(cp -> out.appendCodePoint(disguising(cp) ? ' ' : cp));
     return out.toString();
   }
 

@@ -10,7 +10,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AuditQueryTest {
 
   @ParameterizedTest
-  @CsvSource({"1, 1", "500, 500", "1000, 1000", "0, 1000", "-5, 1000", "1001, 1000", "2147483647, 1000"})
+  @CsvSource({
+    "1, 1",
+    "500, 500",
+    "1000, 1000",
+    "0, 1000",
+    "-5, 1000",
+    "1001, 1000",
+    "2147483647, 1000"
+  })
   void aLimitOutsideOneToOneThousandMeansOneThousand(int asked, int used) {
     assertThat(new AuditQuery(null, null, null, null, null, null, asked).limit()).isEqualTo(used);
   }

@@ -58,8 +58,7 @@ class CorrelationIdTest {
         "\t7q2mk-9tdw4-xh3bz-r8n6p\r\n"
       })
   void parseAcceptsWhatAPersonPastesInAnyCaseWithSurroundingSpace(String pasted) {
-    assertThat(CorrelationId.parse(pasted))
-        .hasValue(new CorrelationId("7Q2MK-9TDW4-XH3BZ-R8N6P"));
+    assertThat(CorrelationId.parse(pasted)).hasValue(new CorrelationId("7Q2MK-9TDW4-XH3BZ-R8N6P"));
   }
 
   @ParameterizedTest

@@ -73,9 +73,11 @@ class SecretCipherTest {
     byte[] blob = cipher.seal(SECRET, ROW).blob();
 
     assertThatIllegalStateException()
-        .isThrownBy(() -> cipher.open(new Sealed("k2025", Arrays.copyOf(blob, blob.length - 1)), ROW));
+        .isThrownBy(
+            () -> cipher.open(new Sealed("k2025", Arrays.copyOf(blob, blob.length - 1)), ROW));
     assertThatIllegalStateException()
-        .isThrownBy(() -> cipher.open(new Sealed("k2025", Arrays.copyOf(blob, blob.length + 1)), ROW));
+        .isThrownBy(
+            () -> cipher.open(new Sealed("k2025", Arrays.copyOf(blob, blob.length + 1)), ROW));
     assertThatIllegalStateException()
         .isThrownBy(() -> cipher.open(new Sealed("k2025", Arrays.copyOf(blob, 27)), ROW))
         .withMessageContaining("too short");

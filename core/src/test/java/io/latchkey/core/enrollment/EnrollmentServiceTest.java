@@ -1,8 +1,8 @@
 package io.latchkey.core.enrollment;
 
 import static io.latchkey.core.testing.CoreFixture.POLICY;
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.latchkey.core.testing.Refusals.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.core.audit.AuditEvent;
 import io.latchkey.core.audit.AuditEventType;
@@ -123,8 +123,7 @@ class EnrollmentServiceTest {
     service.retry(alice, Requests.by("alice"));
     service.begin(core.addUser("bob"), Requests.by("bob"));
 
-    List<AuditEvent> timeline =
-        core.audit.search(AuditQuery.byCorrelationId(late.correlationId()));
+    List<AuditEvent> timeline = core.audit.search(AuditQuery.byCorrelationId(late.correlationId()));
 
     assertThat(timeline)
         .extracting(AuditEvent::type)
@@ -260,8 +259,7 @@ class EnrollmentServiceTest {
     String wrong = core.wrongCode(started.secret());
 
     for (int i = 0; i < THRESHOLD; i++) {
-      assertRefused(
-          () -> service.confirm(alice, started.id(), wrong, tab), ErrorCode.INVALID_CODE);
+      assertRefused(() -> service.confirm(alice, started.id(), wrong, tab), ErrorCode.INVALID_CODE);
     }
     assertRefused(
         () -> service.confirm(alice, started.id(), core.code(started.secret(), 0), tab),
@@ -352,8 +350,7 @@ class EnrollmentServiceTest {
     String oldCode = core.code(first.secret(), 0);
     assertThat(oldCode).isNotEqualTo(core.code(second.secret(), 0));
 
-    assertRefused(
-        () -> service.confirm(alice, second.id(), oldCode, tab), ErrorCode.INVALID_CODE);
+    assertRefused(() -> service.confirm(alice, second.id(), oldCode, tab), ErrorCode.INVALID_CODE);
     assertRefused(
         () -> service.confirm(alice, first.id(), oldCode, tab), ErrorCode.ENROLLMENT_TIMED_OUT);
 
@@ -464,7 +461,8 @@ class EnrollmentServiceTest {
     core.users.block(alice.id(), "admin", core.clock.instant());
 
     assertRefused(
-        () -> service.confirm(core.reload(alice), started.id(), core.code(started.secret(), 0), tab),
+        () ->
+            service.confirm(core.reload(alice), started.id(), core.code(started.secret(), 0), tab),
         ErrorCode.USER_BLOCKED);
     // Even through a stale copy of the user, the store's conditional reservation refuses.
     assertRefused(
@@ -490,7 +488,8 @@ class EnrollmentServiceTest {
         assertThat(text).doesNotContain(secret.base32()).doesNotContainIgnoringCase(hex(secret));
       }
       for (String code : List.of(wrong, right)) {
-        assertThat(Pattern.compile("(?<![0-9A-Za-z])" + code + "(?![0-9A-Za-z])").matcher(text).find())
+        assertThat(
+                Pattern.compile("(?<![0-9A-Za-z])" + code + "(?![0-9A-Za-z])").matcher(text).find())
             .as("%s in %s", code, text)
             .isFalse();
       }
@@ -512,6 +511,4 @@ class EnrollmentServiceTest {
   private static String hex(Secret secret) {
     return java.util.HexFormat.of().formatHex(secret.bytes());
   }
-
-
 }

@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * API keys in memory, keyed by the token hash the service hands over: this fake never sees a
- * token, so a test can check that nothing else is stored. {@link #revoke} is conditional on the
- * key being active.
+ * API keys in memory, keyed by the token hash the service hands over: this fake never sees a token,
+ * so a test can check that nothing else is stored. {@link #revoke} is conditional on the key being
+ * active.
  */
 public final class InMemoryApiKeyRepository implements ApiKeyRepository {
   private record Row(ApiKey key, byte[] tokenHash) {}
@@ -64,7 +64,9 @@ public final class InMemoryApiKeyRepository implements ApiKeyRepository {
         ApiKey k = row.key();
         rows.set(
             i,
-            new Row(new ApiKey(k.id(), k.name(), k.prefix(), k.createdAt(), k.createdBy(), at), row.tokenHash()));
+            new Row(
+                new ApiKey(k.id(), k.name(), k.prefix(), k.createdAt(), k.createdBy(), at),
+                row.tokenHash()));
         return true;
       }
     }

@@ -12,8 +12,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * An append-only audit log in memory. {@link #search} filters as the store's does: a correlation
- * ID matches its own events and every event of the flows those events belong to; {@code from} is
+ * An append-only audit log in memory. {@link #search} filters as the store's does: a correlation ID
+ * matches its own events and every event of the flows those events belong to; {@code from} is
  * inclusive, {@code to} exclusive; oldest first (insertion order breaks ties).
  */
 public final class InMemoryAuditLog implements AuditLog {

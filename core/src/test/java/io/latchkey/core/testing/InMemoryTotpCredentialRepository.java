@@ -35,7 +35,8 @@ public final class InMemoryTotpCredentialRepository implements TotpCredentialRep
 
   @Override
   public synchronized void insert(Method method, TotpCredential credential) {
-    if (!method.id().equals(credential.methodId()) || !method.userId().equals(credential.userId())) {
+    if (!method.id().equals(credential.methodId())
+        || !method.userId().equals(credential.userId())) {
       throw new IllegalArgumentException("the credential does not belong to the method");
     }
     if (methods.containsKey(method.id())) {

@@ -109,9 +109,7 @@ public final class InMemoryUserRepository implements UserRepository {
   @Override
   public synchronized boolean reserveAttemptBelowLimit(UserId id, int limit) {
     User user = users.get(id);
-    if (user == null
-        || user.status() != UserStatus.ACTIVE
-        || user.failedAttempts() >= limit) {
+    if (user == null || user.status() != UserStatus.ACTIVE || user.failedAttempts() >= limit) {
       return false;
     }
     put(user, user.status(), user.failedAttempts() + 1, user.blockedReason(), user.blockedAt());

@@ -11,8 +11,7 @@ public final class Requests {
   private Requests() {}
 
   public static RequestContext by(String actor) {
-    return new RequestContext(
-        CorrelationId.random(RANDOM), "192.0.2.10", "JUnit/5 (test)", actor);
+    return new RequestContext(CorrelationId.random(RANDOM), "192.0.2.10", "JUnit/5 (test)", actor);
   }
 
   /**

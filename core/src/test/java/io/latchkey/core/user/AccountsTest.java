@@ -38,8 +38,7 @@ class AccountsTest {
     User admin = accounts.require("admin");
     assertThat(admin.admin()).isTrue();
     assertThat(admin.status()).isEqualTo(UserStatus.ACTIVE);
-    assertThat(accounts.signIn("admin", password, Requests.by("admin")).id())
-        .isEqualTo(admin.id());
+    assertThat(accounts.signIn("admin", password, Requests.by("admin")).id()).isEqualTo(admin.id());
     AuditEvent event = audit.single(AuditEventType.ADMIN_BOOTSTRAPPED);
     assertThat(event.userId()).isEqualTo(admin.id());
     assertThat(event.toString()).doesNotContain(password);
@@ -86,7 +85,8 @@ class AccountsTest {
   void createRefusesANameWhoseCanonicalFormIsTaken(String typed) {
     User first = accounts.create("Alice", null, PASSWORD, false, root);
 
-    assertRefused(() -> accounts.create(typed, null, "another password", true, root), ErrorCode.CONFLICT);
+    assertRefused(
+        () -> accounts.create(typed, null, "another password", true, root), ErrorCode.CONFLICT);
 
     assertThat(users.count()).isEqualTo(1);
     assertThat(users.passwordHash(first.id())).hasValue(hasher.hash(PASSWORD));
@@ -129,7 +129,9 @@ class AccountsTest {
 
     assertThat(unknown).hasMessage(wrong.getMessage());
     List<AuditEvent> failures = audit.ofType(AuditEventType.SIGN_IN_FAILED);
-    assertThat(failures).extracting(AuditEvent::reason).containsExactly("unknown_user", "wrong_password");
+    assertThat(failures)
+        .extracting(AuditEvent::reason)
+        .containsExactly("unknown_user", "wrong_password");
     assertThat(failures).extracting(AuditEvent::success).containsOnly(false);
     assertThat(failures.get(0).userId()).isNull();
     assertThat(failures.get(0).username()).isEqualTo("mallory");
@@ -159,7 +161,8 @@ class AccountsTest {
 
     assertRefused(() -> accounts.signIn("alice", "nope", root), ErrorCode.UNAUTHORIZED);
 
-    assertThat(hasher.comparedAgainst()).containsExactly(users.passwordHash(alice.id()).orElseThrow());
+    assertThat(hasher.comparedAgainst())
+        .containsExactly(users.passwordHash(alice.id()).orElseThrow());
   }
 
   @Test

@@ -9,11 +9,11 @@ import io.latchkey.core.error.LatchkeyException;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -231,15 +231,31 @@ class UsernameTest {
   Arbitrary<String> hostile() {
     Arbitrary<Integer> bad =
         Arbitraries.of(
-            (int) ' ', (int) ':', (int) '/', (int) '\\', 0xFF1A, 0x00A0, 0x3000, 0x2028, 0x200B,
-            0x202E, 0x0000, 0x000A, 0x0085, 0xD800, 0xDC00, 0xFEFF, 0x1F511);
+            (int) ' ',
+            (int) ':',
+            (int) '/',
+            (int) '\\',
+            0xFF1A,
+            0x00A0,
+            0x3000,
+            0x2028,
+            0x200B,
+            0x202E,
+            0x0000,
+            0x000A,
+            0x0085,
+            0xD800,
+            0xDC00,
+            0xFEFF,
+            0x1F511);
     Arbitrary<Integer> any = Arbitraries.integers().between(0, Character.MAX_CODE_POINT);
     Arbitrary<String> noise =
         Arbitraries.frequencyOf(Tuple.of(1, bad), Tuple.of(2, any))
             .list()
             .ofMaxSize(70)
             .map(UsernameTest::fromCodePoints);
-    return Arbitraries.oneOf(names(), noise, Combinators.combine(names(), noise).as(String::concat));
+    return Arbitraries.oneOf(
+        names(), noise, Combinators.combine(names(), noise).as(String::concat));
   }
 
   /** The name, or empty when {@code of} refuses it (which is checked to be a bad_request). */

@@ -74,7 +74,8 @@ class LockoutTest {
     core.users.block(alice.id(), "lost phone", core.clock.instant());
     User disabled = core.users.add("dave", UserStatus.DISABLED, core.clock.instant());
 
-    assertThat(assertRefused(() -> Lockout.requireActive(core.reload(alice)), ErrorCode.USER_BLOCKED))
+    assertThat(
+            assertRefused(() -> Lockout.requireActive(core.reload(alice)), ErrorCode.USER_BLOCKED))
         .hasMessageContaining("lost phone");
     assertRefused(() -> Lockout.requireActive(disabled), ErrorCode.USER_DISABLED);
     Lockout.requireActive(core.addUser("bob"));

@@ -1,7 +1,7 @@
 package io.latchkey.core.verification;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.latchkey.core.testing.Refusals.assertRefused;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.core.audit.AuditEvent;
 import io.latchkey.core.audit.AuditEventType;
@@ -117,7 +117,8 @@ class VerificationServiceTest {
     assertRefused(() -> verify(malformed), ErrorCode.BAD_REQUEST);
 
     assertThat(core.reload(alice).failedAttempts()).isEqualTo(1);
-    assertThat(core.audit.single(AuditEventType.VERIFICATION_REJECTED).reason()).isEqualTo("bad_request");
+    assertThat(core.audit.single(AuditEventType.VERIFICATION_REJECTED).reason())
+        .isEqualTo("bad_request");
   }
 
   @Test
@@ -148,7 +149,8 @@ class VerificationServiceTest {
     assertRefused(
         () -> service.verify("bob", "123456", Requests.by("app")), ErrorCode.NOT_ENROLLED);
 
-    assertThat(core.audit.single(AuditEventType.VERIFICATION_REJECTED).reason()).isEqualTo("not_enrolled");
+    assertThat(core.audit.single(AuditEventType.VERIFICATION_REJECTED).reason())
+        .isEqualTo("not_enrolled");
   }
 
   @Test
@@ -247,8 +249,7 @@ class VerificationServiceTest {
     TotpCredential bobs = core.registerTotp(bob);
 
     assertRefused(() -> verify(core.code(bobs.secret(), 0)), ErrorCode.INVALID_CODE);
-    assertThat(core.credentials.get(bobs.methodId()).lastUsedStep())
-        .isEqualTo(bobs.lastUsedStep());
+    assertThat(core.credentials.get(bobs.methodId()).lastUsedStep()).isEqualTo(bobs.lastUsedStep());
   }
 
   @Test
@@ -308,6 +309,4 @@ class VerificationServiceTest {
   private TotpCredential stored() {
     return core.credentials.get(credential.methodId());
   }
-
-
 }

@@ -35,11 +35,13 @@ public class AdminApiKeysController {
 
   @Operation(
       summary = "Create an API key",
-      description = "Body {\"name\": \"...\"}. The token is in this response only; it is stored hashed.")
+      description =
+          "Body {\"name\": \"...\"}. The token is in this response only; it is stored hashed.")
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   public Map<String, Object> create(@RequestBody JsonNode body, HttpServletRequest request) {
-    ApiKeys.Issued issued = apiKeys.create(JsonFields.text(body, "name", 100), AdminContext.of(request));
+    ApiKeys.Issued issued =
+        apiKeys.create(JsonFields.text(body, "name", 100), AdminContext.of(request));
     Map<String, Object> out = view(issued.key());
     out.put("token", issued.token());
     return out;

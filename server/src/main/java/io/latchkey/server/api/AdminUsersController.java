@@ -38,7 +38,9 @@ public class AdminUsersController {
     this.methods = methods;
   }
 
-  @Operation(summary = "Create a user", description = "Body {\"username\", \"displayName\"?, \"password\"?, \"admin\"?}")
+  @Operation(
+      summary = "Create a user",
+      description = "Body {\"username\", \"displayName\"?, \"password\"?, \"admin\"?}")
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   public Map<String, Object> create(@RequestBody JsonNode body, HttpServletRequest request) {
@@ -77,7 +79,8 @@ public class AdminUsersController {
       @PathVariable("username") String username,
       @RequestBody JsonNode body,
       HttpServletRequest request) {
-    accounts.block(username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
+    accounts.block(
+        username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
     return get(username);
   }
 
@@ -87,7 +90,8 @@ public class AdminUsersController {
       @PathVariable("username") String username,
       @RequestBody JsonNode body,
       HttpServletRequest request) {
-    accounts.unblock(username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
+    accounts.unblock(
+        username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
     return get(username);
   }
 
@@ -114,7 +118,8 @@ public class AdminUsersController {
                     method.put("label", m.label());
                     method.put("createdAt", m.createdAt().toString());
                     method.put("registeredIp", m.registeredIp());
-                    method.put("lastUsedAt", m.lastUsedAt() == null ? null : m.lastUsedAt().toString());
+                    method.put(
+                        "lastUsedAt", m.lastUsedAt() == null ? null : m.lastUsedAt().toString());
                     return method;
                   })
               .toList());

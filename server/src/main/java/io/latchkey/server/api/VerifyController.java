@@ -49,7 +49,8 @@ public class VerifyController {
     result.put("username", verified.user().username().value());
     result.put("methodId", verified.methodId().toString());
     result.put("correlationId", Correlation.of(request).value());
-    result.put("timestamp", verified.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    result.put(
+        "timestamp", verified.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     return result;
   }
 }

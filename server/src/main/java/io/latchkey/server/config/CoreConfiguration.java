@@ -110,7 +110,8 @@ public class CoreConfiguration {
   }
 
   @Bean
-  Lockout lockout(UserRepository users, AuditLog audit, Clock clock, LatchkeyProperties properties) {
+  Lockout lockout(
+      UserRepository users, AuditLog audit, Clock clock, LatchkeyProperties properties) {
     return new Lockout(users, audit, clock, new LockoutPolicy(properties.lockoutThreshold()));
   }
 
@@ -121,7 +122,11 @@ public class CoreConfiguration {
 
   @Bean
   Accounts accounts(
-      UserRepository users, PasswordHasher hasher, AuditLog audit, Clock clock, SecureRandom random) {
+      UserRepository users,
+      PasswordHasher hasher,
+      AuditLog audit,
+      Clock clock,
+      SecureRandom random) {
     return new Accounts(users, hasher, audit, clock, random);
   }
 

@@ -25,6 +25,7 @@ public class CurrentUser {
     }
     return users
         .findById(who.userId())
-        .orElseThrow(() -> new LatchkeyException(ErrorCode.SESSION_LOST, "the user no longer exists"));
+        .orElseThrow(
+            () -> new LatchkeyException(ErrorCode.SESSION_LOST, "the user no longer exists"));
   }
 }

@@ -32,7 +32,8 @@ public class LoginController {
   private final ErrorResponses errors;
   private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
 
-  public LoginController(Accounts accounts, SecurityContextRepository contexts, ErrorResponses errors) {
+  public LoginController(
+      Accounts accounts, SecurityContextRepository contexts, ErrorResponses errors) {
     this.accounts = accounts;
     this.contexts = contexts;
     this.errors = errors;
@@ -90,7 +91,10 @@ public class LoginController {
     try {
       java.net.URI uri = java.net.URI.create(url);
       String path = uri.getRawPath();
-      if (path == null || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/api/")) {
+      if (path == null
+          || !path.startsWith("/")
+          || path.startsWith("//")
+          || path.startsWith("/api/")) {
         return "/register";
       }
       return path;

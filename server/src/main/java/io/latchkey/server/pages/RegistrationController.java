@@ -26,9 +26,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The registration wizard: get the app, scan the QR code, type the code, done. Thin: every
- * decision is the {@link EnrollmentService}'s; this class only chooses the page. Pages that show a
- * secret are never cached.
+ * The registration wizard: get the app, scan the QR code, type the code, done. Thin: every decision
+ * is the {@link EnrollmentService}'s; this class only chooses the page. Pages that show a secret
+ * are never cached.
  */
 @Controller
 @RequestMapping("/register")
@@ -170,18 +170,21 @@ public class RegistrationController {
     model.addAttribute("user", user);
     model.addAttribute("enrollmentId", enrollment.id());
     model.addAttribute(
-        "qrPng", "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCodes.png(uri, 280)));
+        "qrPng",
+        "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCodes.png(uri, 280)));
     model.addAttribute("secretGroups", group(enrollment.secret().base32()));
     model.addAttribute("parameters", enrollment.parameters());
     model.addAttribute("issuer", enrollments.uriFor(enrollment, user).issuer());
     model.addAttribute("deadlineText", PageModel.time(enrollment.deadline()));
-    long seconds = Math.max(0, Duration.between(clock.instant(), enrollment.deadline()).toSeconds());
+    long seconds =
+        Math.max(0, Duration.between(clock.instant(), enrollment.deadline()).toSeconds());
     model.addAttribute("secondsLeft", seconds);
     model.addAttribute("minutesLeft", (seconds + 59) / 60);
     return "register/scan";
   }
 
-  private String timeoutPage(HttpServletRequest request, HttpServletResponse response, Model model) {
+  private String timeoutPage(
+      HttpServletRequest request, HttpServletResponse response, Model model) {
     response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
     model.addAttribute("error", errors.envelope(ErrorCode.ENROLLMENT_TIMED_OUT, request).error());
     return "register/timeout";
@@ -209,7 +212,8 @@ public class RegistrationController {
     }
   }
 
-  private static io.latchkey.core.audit.RequestContext context(HttpServletRequest request, User user) {
+  private static io.latchkey.core.audit.RequestContext context(
+      HttpServletRequest request, User user) {
     return Correlation.context(request, user.username().value());
   }
 }

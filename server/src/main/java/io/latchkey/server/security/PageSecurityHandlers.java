@@ -19,10 +19,10 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 
 /**
- * What a browser sees when its session is missing. A first visit is sent to sign in; a request
- * that came with a session cookie the server no longer knows, or a form whose CSRF token belongs to
- * a lost session, gets {@code session_lost}: a clear page, not a silent loop back to sign-in, and
- * an audit record the admin can find by its correlation ID.
+ * What a browser sees when its session is missing. A first visit is sent to sign in; a request that
+ * came with a session cookie the server no longer knows, or a form whose CSRF token belongs to a
+ * lost session, gets {@code session_lost}: a clear page, not a silent loop back to sign-in, and an
+ * audit record the admin can find by its correlation ID.
  */
 public final class PageSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
   private final PageRenderer pages;
@@ -73,7 +73,9 @@ public final class PageSecurityHandlers implements AuthenticationEntryPoint, Acc
       throws IOException {
     audit.record(
         AuditEvent.of(
-                AuditEventType.SESSION_LOST, Correlation.context(request, "browser"), clock.instant())
+                AuditEventType.SESSION_LOST,
+                Correlation.context(request, "browser"),
+                clock.instant())
             .failure(ErrorCode.SESSION_LOST.code())
             .detail(request.getMethod() + " " + request.getRequestURI() + ": " + why)
             .build());

@@ -37,7 +37,8 @@ public class SecurityConfiguration {
 
   @Bean
   @Order(1)
-  SecurityFilterChain api(HttpSecurity http, ApiKeys apiKeys, Accounts accounts, ErrorResponses errors)
+  SecurityFilterChain api(
+      HttpSecurity http, ApiKeys apiKeys, Accounts accounts, ErrorResponses errors)
       throws Exception {
     http.securityMatcher("/api/**")
         .csrf(csrf -> csrf.disable())
@@ -55,7 +56,8 @@ public class SecurityConfiguration {
             ex ->
                 ex.authenticationEntryPoint(
                         (request, response, e) -> {
-                          response.setHeader("WWW-Authenticate", "Bearer, Basic realm=\"latchkey\"");
+                          response.setHeader(
+                              "WWW-Authenticate", "Bearer, Basic realm=\"latchkey\"");
                           errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
                         })
                     .accessDeniedHandler(
@@ -86,7 +88,8 @@ public class SecurityConfiguration {
       throws Exception {
     PageSecurityHandlers handlers = new PageSecurityHandlers(pages, audit, clock);
     http.securityContext(c -> c.securityContextRepository(contexts))
-        .exceptionHandling(ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+        .exceptionHandling(
+            ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
         .headers(
             h ->
                 h.contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
@@ -97,7 +100,12 @@ public class SecurityConfiguration {
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers(
-                        "/login", "/css/**", "/js/**", "/favicon.ico", "/error", "/actuator/health",
+                        "/login",
+                        "/css/**",
+                        "/js/**",
+                        "/favicon.ico",
+                        "/error",
+                        "/actuator/health",
                         "/actuator/health/**")
                     .permitAll()
                     .anyRequest()

@@ -11,9 +11,9 @@ import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Gives every request its own correlation ID, before anything else runs: in the response header,
- * in the log context ({@code cid}) and for the error envelope. Never taken from the client, so an
- * ID in the audit log always names exactly one request.
+ * Gives every request its own correlation ID, before anything else runs: in the response header, in
+ * the log context ({@code cid}) and for the error envelope. Never taken from the client, so an ID
+ * in the audit log always names exactly one request.
  */
 public final class CorrelationFilter extends OncePerRequestFilter {
   private final SecureRandom random;

@@ -45,7 +45,8 @@ class RegistrationJourneyIT extends ServerIT {
       // Usernames are canonical: typing it in capitals signs in to the same account.
       signIn(browser, username.toUpperCase(java.util.Locale.ROOT), "correct horse battery");
       assertThat(browser.getCurrentUrl()).endsWith("/register");
-      assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Get the authenticator app");
+      assertThat(browser.findElement(By.tagName("h1")).getText())
+          .contains("Get the authenticator app");
       Browser.clickAndWait(browser, By.id("next"));
 
       assertThat(browser.getCurrentUrl()).endsWith("/register/scan");

@@ -46,11 +46,13 @@ class RegistrationTimeoutIT extends ServerIT {
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Registration timed out");
     assertThat(browser.findElement(By.id("error-message")).getText())
         .isEqualTo("Authenticator registration timed out. Select Next to try again.");
-    assertThat(browser.findElement(By.id("error-code")).getText()).isEqualTo("enrollment_timed_out");
+    assertThat(browser.findElement(By.id("error-code")).getText())
+        .isEqualTo("enrollment_timed_out");
     String correlationId = browser.findElement(By.id("correlation-id")).getText();
     assertThat(correlationId).matches("[0-9A-Z]{5}(-[0-9A-Z]{5}){3}");
     Instant shownAt = Instant.parse(browser.findElement(By.id("error-timestamp")).getText());
-    assertThat(shownAt).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(shownAt)
+        .isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     var copy = browser.findElement(By.id("copy-error"));
     copy.click();
     new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(10))

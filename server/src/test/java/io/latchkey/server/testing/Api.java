@@ -81,7 +81,8 @@ public final class Api {
   }
 
   public void createUser(String username, String password) {
-    Response response = adminPost("/api/v1/admin/users", Map.of("username", username, "password", password));
+    Response response =
+        adminPost("/api/v1/admin/users", Map.of("username", username, "password", password));
     if (response.status() != 201) {
       throw new AssertionError("cannot create user: " + response);
     }

@@ -8,15 +8,15 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's Chromium, headless, driven by Debian's chromedriver: nothing is downloaded. Each
- * browser has a fresh profile, like a private window.
+ * Debian's Chromium, headless, driven by Debian's chromedriver: nothing is downloaded. Each browser
+ * has a fresh profile, like a private window.
  */
 public final class Browser {
   private Browser() {}
@@ -33,7 +33,9 @@ public final class Browser {
     WebDriverWait wait = new WebDriverWait(driver, WAIT);
     wait.until(d -> gone(page));
     wait.until(
-        d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        d ->
+            "complete"
+                .equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
   }
 
   /**
@@ -56,7 +58,9 @@ public final class Browser {
     WebDriverWait wait = new WebDriverWait(driver, WAIT);
     wait.until(d -> gone(page));
     wait.until(
-        d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        d ->
+            "complete"
+                .equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
   }
 
   /** Waits until the element is on the page (for changes made by the page's own script). */

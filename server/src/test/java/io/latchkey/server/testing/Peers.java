@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The independent peers of the tests: {@code zbarimg}, {@code oathtool} and pyotp (through
- * {@code /usr/bin/python3}, the only interpreter Debian's python3-pyotp is importable from). A
- * missing tool fails the test with the package to install; it is never skipped.
+ * The independent peers of the tests: {@code zbarimg}, {@code oathtool} and pyotp (through {@code
+ * /usr/bin/python3}, the only interpreter Debian's python3-pyotp is importable from). A missing
+ * tool fails the test with the package to install; it is never skipped.
  */
 public final class Peers {
   private Peers() {}
@@ -31,14 +31,15 @@ public final class Peers {
     String script =
         "import sys, pyotp\n"
             + "uri = sys.stdin.read().strip()\n"
-            + "print(pyotp.parse_uri(uri).at(" + at.getEpochSecond() + "))\n";
+            + "print(pyotp.parse_uri(uri).at("
+            + at.getEpochSecond()
+            + "))\n";
     return run(otpauthUri, "/usr/bin/python3", "-c", script).strip();
   }
 
   public static String run(String stdin, String... command) {
     try {
-      Process process =
-          new ProcessBuilder(command).redirectErrorStream(false).start();
+      Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
       if (stdin != null) {
         process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       }
@@ -56,8 +57,12 @@ public final class Peers {
       return out;
     } catch (IOException e) {
       throw new AssertionError(
-          "cannot run " + command[0] + " (install Debian's oathtool, zbar-tools, python3-pyotp;"
-              + " the test command .ci/run does): " + e.getMessage(), e);
+          "cannot run "
+              + command[0]
+              + " (install Debian's oathtool, zbar-tools, python3-pyotp;"
+              + " the test command .ci/run does): "
+              + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
