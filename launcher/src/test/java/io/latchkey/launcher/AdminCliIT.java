@@ -69,6 +69,8 @@ class AdminCliIT {
         .contains("Status:          active");
     assertThat(again.exit()).isEqualTo(1);
     assertThat(error(again).group(2)).isEqualTo("conflict");
+    // An administrator is told the precise reason, not only the generic sentence.
+    assertThat(error(again).group(1)).contains("Reason: the username is taken.");
   }
 
   @Test

@@ -126,9 +126,11 @@ final class AdminClient {
     if (error == null || !error.isObject()) {
       throw unexpected(response, "an error without Latchkey's error envelope");
     }
+    String detail = error.hasNonNull("detail") ? text(error, "detail") : "";
     throw new AdminException(
         "error: "
             + text(error, "message")
+            + (detail.isBlank() ? "" : " Reason: " + detail + ".")
             + " (code "
             + text(error, "code")
             + ", correlation ID "

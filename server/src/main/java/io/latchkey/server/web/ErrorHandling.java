@@ -68,7 +68,26 @@ public final class ErrorHandling {
       } else {
         log.debug("request refused: {} ({})", code.code(), error.getMessage());
       }
+      if (error instanceof io.latchkey.core.error.LatchkeyException e
+          && ErrorResponses.isApi(request)
+          && callerIsAdmin()) {
+        ErrorEnvelope envelope = errors.envelope(code, request);
+        response.setHeader("Cache-Control", "no-store");
+        return ResponseEntity.status(code.httpStatus())
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(new ErrorEnvelope(envelope.error().withDetail(e.detail())));
+      }
       return respond(code, request, response, errors);
+    }
+
+    /** Administrators get the precise reason ("the username is taken"), nobody else. */
+    private static boolean callerIsAdmin() {
+      var authentication =
+          org.springframework.security.core.context.SecurityContextHolder.getContext()
+              .getAuthentication();
+      return authentication != null
+          && authentication.getAuthorities().stream()
+              .anyMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()));
     }
   }
 

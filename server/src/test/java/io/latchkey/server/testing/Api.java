@@ -30,7 +30,16 @@ public final class Api {
   }
 
   /** Status, correlation header and body of one response. */
-  public record Response(int status, String correlationId, String contentType, String body) {
+  /**
+   * @param adminCall whether the request carried the administrator's credentials (only such calls
+   *     may get the precise reason of an error)
+   */
+  public record Response(
+      int status, String correlationId, String contentType, String body, boolean adminCall) {
+    public Response(int status, String correlationId, String contentType, String body) {
+      this(status, correlationId, contentType, body, false);
+    }
+
     public JsonNode json() {
       return JSON.readTree(body);
     }
@@ -48,7 +57,8 @@ public final class Api {
           response.statusCode(),
           response.headers().firstValue("X-Correlation-Id").orElse(null),
           response.headers().firstValue("Content-Type").orElse(""),
-          response.body());
+          response.body(),
+          request.headers().firstValue("Authorization").filter(adminBasic()::equals).isPresent());
     } catch (IOException e) {
       throw new AssertionError("request failed: " + e, e);
     } catch (InterruptedException e) {
@@ -62,10 +72,13 @@ public final class Api {
   }
 
   public HttpRequest.Builder asAdmin(HttpRequest.Builder builder) {
-    String basic =
-        Base64.getEncoder()
+    return builder.header("Authorization", adminBasic());
+  }
+
+  private String adminBasic() {
+    return "Basic "
+        + Base64.getEncoder()
             .encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
-    return builder.header("Authorization", "Basic " + basic);
   }
 
   public Response adminPost(String path, Object body) {

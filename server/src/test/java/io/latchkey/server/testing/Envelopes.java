@@ -73,8 +73,13 @@ public final class Envelopes {
       return problems;
     }
     List<String> names = new ArrayList<>(error.propertyNames());
-    if (!names.equals(List.of("code", "message", "correlationId", "timestamp"))) {
+    // The four fields of the contract; administrators' API calls also get the precise reason.
+    if (!names.equals(List.of("code", "message", "correlationId", "timestamp"))
+        && !names.equals(List.of("code", "message", "correlationId", "timestamp", "detail"))) {
       problems.add("the envelope has fields " + names);
+    }
+    if (names.contains("detail") && !response.adminCall()) {
+      problems.add("a precise reason ('detail') went to a caller who is not an administrator");
     }
     String code = error.path("code").asString("");
     if (expectedCode != null && !expectedCode.equals(code)) {
