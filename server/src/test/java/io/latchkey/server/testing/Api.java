@@ -29,8 +29,9 @@ public final class Api {
     return base;
   }
 
-  /** Status, correlation header and body of one response. */
   /**
+   * Status, correlation header and body of one response.
+   *
    * @param adminCall whether the request carried the administrator's credentials (only such calls
    *     may get the precise reason of an error)
    */
