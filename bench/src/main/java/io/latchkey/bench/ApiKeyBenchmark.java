@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of authenticating an application's API key on every request: SHA-256 of the token and
- * a lookup (here an in-memory map, so the figure is the hashing, not the database).
+ * The cost of authenticating an application's API key on every request: SHA-256 of the token and a
+ * lookup (here an in-memory map, so the figure is the hashing, not the database).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -82,8 +82,7 @@ public class ApiKeyBenchmark {
     apiKeys = new ApiKeys(repository, audit, Clock.systemUTC(), random);
     token =
         apiKeys
-            .create(
-                "bench", new RequestContext(CorrelationId.random(random), "", "", "bench"))
+            .create("bench", new RequestContext(CorrelationId.random(random), "", "", "bench"))
             .token();
   }
 

@@ -1,0 +1,205 @@
+package io.latchkey.bench;
+
+import io.latchkey.core.otp.OtpParameters;
+import io.latchkey.core.otp.Secret;
+import io.latchkey.core.otp.Totp;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * One user's browser for the registration wizard: its own cookie jar, the hidden {@code _csrf} of
+ * each page, no automatic redirects (a redirect is checked, never followed, so no request leaves
+ * the checked base URL).
+ */
+final class WizardSession implements AutoCloseable {
+  private static final Pattern INPUT = Pattern.compile("<input\\b[^>]*>", Pattern.CASE_INSENSITIVE);
+  private static final Pattern VALUE = Pattern.compile("\\bvalue=\"([^\"]*)\"");
+  private static final Pattern SECRET =
+      Pattern.compile("<[^>]*\\bid=\"secret\"[^>]*>([^<]*)<", Pattern.CASE_INSENSITIVE);
+
+  /** A step of the wizard answered something else than expected. */
+  static final class StepFailed extends RuntimeException {
+    StepFailed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * A registered authenticator.
+   *
+   * @param secret its Base32 secret, as the scan page showed it (without the spaces)
+   * @param signInNanos the time of POST /login alone (the Argon2id password check)
+   */
+  record Registered(String secret, long signInNanos) {}
+
+  private record Page(int status, String location, String body) {}
+
+  private final String base;
+  private final Deadline deadline;
+  private final HttpClient http;
+
+  WizardSession(String base, Deadline deadline) {
+    this.base = base;
+    this.deadline = deadline;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+  }
+
+  /** The whole wizard: sign in, start, read the secret, confirm with the current code. */
+  Registered register(String username, String password) throws IOException, InterruptedException {
+    Page login = expectStatus(get("/login"), 200, "GET /login");
+    long start = System.nanoTime();
+    Page signedIn =
+        post(
+            "/login",
+            form("username", username, "password", password, "_csrf", csrf(login, "/login")));
+    long signInNanos = System.nanoTime() - start;
+    expectRedirect(signedIn, "/register", "POST /login");
+
+    Page app = expectStatus(get("/register"), 200, "GET /register");
+    expectRedirect(
+        post("/register/start", form("_csrf", csrf(app, "/register"))),
+        "/register/scan",
+        "POST /register/start");
+
+    Page scan = expectStatus(get("/register/scan"), 200, "GET /register/scan");
+    Matcher secretText = SECRET.matcher(scan.body());
+    if (!secretText.find()) {
+      throw new StepFailed("GET /register/scan: no element with id=\"secret\"");
+    }
+    String secret = secretText.group(1).replaceAll("\\s+", "");
+    String enrollment =
+        hiddenInput(scan.body(), "enrollment")
+            .orElseThrow(() -> new StepFailed("GET /register/scan: no enrollment field"));
+    String code =
+        Totp.generate(Secret.fromBase32(secret), OtpParameters.TOTP_DEFAULT, Instant.now());
+    expectRedirect(
+        post(
+            "/register/confirm",
+            form("enrollment", enrollment, "code", code, "_csrf", csrf(scan, "/register/scan"))),
+        "/register/done",
+        "POST /register/confirm");
+    return new Registered(secret, signInNanos);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  private Page get(String path) throws IOException, InterruptedException {
+    return send(request(path).GET().build());
+  }
+
+  private Page post(String path, String formBody) throws IOException, InterruptedException {
+    return send(
+        request(path)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(formBody))
+            .build());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(deadline.requestTimeout())
+        .header("User-Agent", VerifyLoad.USER_AGENT);
+  }
+
+  private Page send(HttpRequest request) throws IOException, InterruptedException {
+    String step = request.method() + " " + request.uri().getRawPath();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (HttpConnectTimeoutException e) {
+      throw new HttpConnectTimeoutException(step + ": connect timed out");
+    } catch (HttpTimeoutException e) {
+      throw new HttpTimeoutException(
+          step
+              + ": no answer within "
+              + request.timeout().map(Duration::toSeconds).orElse(0L)
+              + " s");
+    }
+    return new Page(
+        response.statusCode(),
+        response.headers().firstValue("Location").orElse(null),
+        response.body());
+  }
+
+  private static Page expectStatus(Page page, int status, String step) {
+    if (page.status() != status) {
+      throw new StepFailed(step + " answered " + page.status());
+    }
+    return page;
+  }
+
+  private static void expectRedirect(Page page, String path, String step) {
+    String location = page.location() == null ? "" : URI.create(page.location()).getRawPath();
+    if (page.status() / 100 != 3 || !path.equals(location)) {
+      throw new StepFailed(
+          step + " answered " + page.status() + (location.isEmpty() ? "" : " to " + location));
+    }
+  }
+
+  private static String csrf(Page page, String path) {
+    return hiddenInput(page.body(), "_csrf")
+        .orElseThrow(() -> new StepFailed("GET " + path + ": no _csrf field"));
+  }
+
+  /** The {@code value} of the first input named {@code name}. */
+  static Optional<String> hiddenInput(String html, String name) {
+    Pattern named = Pattern.compile("\\bname=\"" + Pattern.quote(name) + "\"");
+    Matcher inputs = INPUT.matcher(html);
+    while (inputs.find()) {
+      String tag = inputs.group();
+      if (named.matcher(tag).find()) {
+        Matcher value = VALUE.matcher(tag);
+        return value.find() ? Optional.of(unescape(value.group(1))) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String form(String... namesAndValues) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      fields.put(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return fields.entrySet().stream()
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+
+  private static String unescape(String html) {
+    return html.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+  }
+}
