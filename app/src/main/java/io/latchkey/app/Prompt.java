@@ -3,9 +3,12 @@ package io.latchkey.app;
 import java.io.Console;
 import java.lang.reflect.Method;
 
-/** Asks the person at the terminal for a PIN without echoing it. */
+/**
+ * Asks the person at the terminal for a PIN or a password without echoing it (the app's PIN, the
+ * admin commands' password).
+ */
 @FunctionalInterface
-interface Prompt {
+public interface Prompt {
 
   /** The typed text, or null when there is no terminal to ask on. */
   char[] readHidden(String question);

@@ -4,20 +4,26 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Left-aligned text columns separated by two spaces, for people reading a terminal. */
-final class Table {
+/**
+ * Left-aligned columns separated by two spaces, for people reading a terminal: the app's codes and
+ * lists, and the admin commands' tables.
+ */
+public final class Table {
   private final List<String[]> rows = new ArrayList<>();
 
-  Table(String... headers) {
+  public Table(String... headers) {
     rows.add(headers);
   }
 
-  Table row(String... cells) {
+  public Table row(String... cells) {
+    if (cells.length != rows.get(0).length) {
+      throw new IllegalArgumentException("a row has one cell per column");
+    }
     rows.add(cells);
     return this;
   }
 
-  void print(PrintWriter out) {
+  public void print(PrintWriter out) {
     int columns = rows.get(0).length;
     int[] widths = new int[columns];
     for (String[] row : rows) {
@@ -37,8 +43,23 @@ final class Table {
     }
   }
 
-  // Code points, not UTF-16 units, so names outside the BMP do not shift the columns.
-  private static int width(String text) {
-    return text.codePointCount(0, text.length());
+  /**
+   * Terminal columns: usernames may be Japanese, whose characters take two columns each (Unicode
+   * East Asian Width "W"/"F", approximated by its main blocks).
+   */
+  static int width(String text) {
+    return text.codePoints().map(cp -> wide(cp) ? 2 : 1).sum();
+  }
+
+  private static boolean wide(int cp) {
+    return (cp >= 0x1100 && cp <= 0x115F)
+        || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F)
+        || (cp >= 0xAC00 && cp <= 0xD7A3)
+        || (cp >= 0xF900 && cp <= 0xFAFF)
+        || (cp >= 0xFE30 && cp <= 0xFE4F)
+        || (cp >= 0xFF00 && cp <= 0xFF60)
+        || (cp >= 0xFFE0 && cp <= 0xFFE6)
+        || (cp >= 0x1F300 && cp <= 0x1F64F)
+        || (cp >= 0x20000 && cp <= 0x3FFFD);
   }
 }

@@ -1,8 +1,8 @@
 package io.latchkey.launcher;
 
 import io.latchkey.app.AppCommand;
+import io.latchkey.app.Prompt;
 import io.latchkey.launcher.admin.AdminCommand;
-import io.latchkey.launcher.admin.PasswordPrompt;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,15 +39,14 @@ public final class Latchkey implements Callable<Integer> {
 
   /** The command line of a real process: its environment, stdin and terminal. */
   public static CommandLine commandLine() {
-    return commandLine(System.getenv(), System.in, PasswordPrompt.system());
+    return commandLine(System.getenv(), System.in, Prompt.system());
   }
 
   /**
    * The command line with what {@code admin} reads from outside injected, so tests drive it
    * in-process without touching the process's environment or terminal.
    */
-  public static CommandLine commandLine(
-      Map<String, String> env, InputStream stdin, PasswordPrompt prompt) {
+  public static CommandLine commandLine(Map<String, String> env, InputStream stdin, Prompt prompt) {
     CommandLine cli = new CommandLine(new Latchkey());
     // Added here rather than in @Command so that their order in --help is the reading order and
     // 'admin' can be given its environment.

@@ -1,6 +1,6 @@
 package io.latchkey.launcher;
 
-import io.latchkey.launcher.admin.PasswordPrompt;
+import io.latchkey.app.Prompt;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,7 +14,7 @@ import picocli.CommandLine;
 public record CliRun(int exit, String out, String err) {
 
   /** No terminal, as under Surefire and Failsafe. */
-  public static final PasswordPrompt NO_TERMINAL = question -> null;
+  public static final Prompt NO_TERMINAL = question -> null;
 
   public static CliRun withStdin(Map<String, String> env, String stdin, String... args) {
     StringWriter out = new StringWriter();

@@ -1,5 +1,6 @@
 package io.latchkey.launcher.admin;
 
+import io.latchkey.app.Prompt;
 import io.latchkey.launcher.Latchkey;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,7 +91,7 @@ public final class AdminCommand implements Callable<Integer> {
 
   private final Map<String, String> env;
   private final InputStream stdin;
-  private final PasswordPrompt prompt;
+  private final Prompt prompt;
   private final JsonMapper json = JsonMapper.builder().build();
 
   /**
@@ -99,7 +100,7 @@ public final class AdminCommand implements Callable<Integer> {
    * @param stdin where {@code create-user --password-stdin} reads from
    * @param prompt asks for the password when neither the environment nor a file gives it
    */
-  public AdminCommand(Map<String, String> env, InputStream stdin, PasswordPrompt prompt) {
+  public AdminCommand(Map<String, String> env, InputStream stdin, Prompt prompt) {
     this.env = Map.copyOf(env);
     this.stdin = Objects.requireNonNull(stdin);
     this.prompt = Objects.requireNonNull(prompt);
@@ -161,7 +162,7 @@ public final class AdminCommand implements Callable<Integer> {
     if (passwordFile != null) {
       return readPasswordFile(passwordFile);
     }
-    char[] typed = prompt.ask("Password of " + name + " at " + url + ": ");
+    char[] typed = prompt.readHidden("Password of " + name + " at " + url + ": ");
     if (typed == null) {
       throw new AdminException(
           "No administrator password: set "

@@ -1,5 +1,6 @@
 package io.latchkey.launcher.admin;
 
+import io.latchkey.app.Table;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
@@ -9,7 +10,7 @@ final class ApiKeysCommand extends AdminSubcommand {
   @Override
   void execute() throws AdminException {
     JsonNode keys = client().get("/api/v1/admin/api-keys").path("apiKeys");
-    TextTable table = new TextTable("ID", "NAME", "PREFIX", "CREATED", "BY", "REVOKED");
+    Table table = new Table("ID", "NAME", "PREFIX", "CREATED", "BY", "REVOKED");
     for (JsonNode key : keys) {
       table.row(
           shown(key, "id"),

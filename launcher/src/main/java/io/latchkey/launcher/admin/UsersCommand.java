@@ -1,5 +1,6 @@
 package io.latchkey.launcher.admin;
 
+import io.latchkey.app.Table;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ final class UsersCommand extends AdminSubcommand {
   @Override
   void execute() throws AdminException {
     AdminClient client = client();
-    TextTable table = new TextTable("USERNAME", "STATUS", "ADMIN", "FAILED ATTEMPTS");
+    Table table = new Table("USERNAME", "STATUS", "ADMIN", "FAILED ATTEMPTS");
     int offset = 0;
     while (true) {
       Map<String, String> query = new LinkedHashMap<>();

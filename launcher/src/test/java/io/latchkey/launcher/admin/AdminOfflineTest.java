@@ -96,7 +96,7 @@ class AdminOfflineTest {
   @Test
   void columnsAllowForWideJapaneseCharacters() {
     StringWriter text = new StringWriter();
-    new TextTable("USERNAME", "STATUS")
+    new io.latchkey.app.Table("USERNAME", "STATUS")
         .row("ユーザー", "active")
         .row("bob", "blocked")
         .print(new PrintWriter(text, true));
