@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.core.otp.Secret;
 import io.latchkey.server.testing.ServerIT;
+import io.latchkey.server.testing.TestDatabase;
 import io.latchkey.server.testing.WizardClient;
 import io.latchkey.server.testing.WizardClient.EnrolledUser;
 import io.latchkey.server.testing.WizardClient.Pending;
@@ -40,14 +41,16 @@ class SecretsAtRestIT extends ServerIT {
     browser.signInOrFail(pendingUser, "correct horse battery");
     Pending pending = browser.start(); // shown on the scan page, not yet confirmed
 
-    // H2 keeps recent changes in memory; make it write everything to the files first.
-    jdbc.sql("CHECKPOINT SYNC").update();
+    // Both databases keep recent changes in memory or in a log; make them write the tables first.
+    jdbc.sql(TestDatabase.postgres() ? "CHECKPOINT" : "CHECKPOINT SYNC").update();
 
     Map<String, byte[]> forbidden = new LinkedHashMap<>();
     addSpellings(forbidden, "registered secret", registered.secret());
     addSpellings(forbidden, "pending secret", pending.secret());
     List<Path> files;
-    try (Stream<Path> walk = Files.walk(DATA.resolve("db"))) {
+    Path databaseFiles =
+        TestDatabase.postgres() ? TestDatabase.postgresDataDirectory() : DATA.resolve("db");
+    try (Stream<Path> walk = Files.walk(databaseFiles)) {
       files = walk.filter(Files::isRegularFile).toList();
     }
     assertThat(files).isNotEmpty();

@@ -32,10 +32,16 @@ public abstract class ServerIT {
   @Autowired protected MutableClock clock;
   protected Api api;
 
+  /** The embedded H2 default, or a fresh PostgreSQL database (see {@link TestDatabase}). */
+  private static final String DATABASE_URL = TestDatabase.jdbcUrl();
+
   @DynamicPropertySource
   static void serverProperties(DynamicPropertyRegistry registry) {
     registry.add("latchkey.data", DATA::toString);
     registry.add("server.address", () -> "127.0.0.1");
+    if (DATABASE_URL != null) {
+      registry.add("spring.datasource.url", () -> DATABASE_URL);
+    }
   }
 
   @BeforeEach
