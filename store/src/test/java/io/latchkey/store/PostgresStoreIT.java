@@ -21,6 +21,14 @@ class PostgresStoreIT {
   }
 
   @Nested
+  class SignInThrottle extends JdbcSignInThrottleRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
   class Audit extends JdbcAuditLogTest {
     @Override
     TestDatabase openDatabase(Path dataDirectory) {

@@ -17,6 +17,7 @@ public final class Accounts {
       "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
   private final UserRepository users;
+  private final SignInThrottle throttle;
   private final PasswordHasher hasher;
   private final AuditLog audit;
   private final Clock clock;
@@ -27,11 +28,13 @@ public final class Accounts {
 
   public Accounts(
       UserRepository users,
+      SignInThrottle throttle,
       PasswordHasher hasher,
       AuditLog audit,
       Clock clock,
       SecureRandom random) {
     this.users = users;
+    this.throttle = throttle;
     this.hasher = hasher;
     this.audit = audit;
     this.clock = clock;
@@ -91,9 +94,11 @@ public final class Accounts {
 
   /**
    * Checks a username and password. Unknown users and wrong passwords are one failure, with the
-   * same work done, so neither the answer nor its timing tells which (SECURITY-TESTS A5).
+   * same work done, so neither the answer nor its timing tells which (SECURITY-TESTS A5). Failures
+   * slow down further tries of the name, known or not ({@link SignInThrottle}); while the name
+   * waits, every try is refused without checking the password.
    *
-   * @throws LatchkeyException {@code unauthorized}
+   * @throws LatchkeyException {@code unauthorized}, or {@code rate_limited} while the name waits
    */
   public User signIn(String typedUsername, String password, RequestContext context) {
     return checkPassword(typedUsername, password, context, true);
@@ -110,23 +115,28 @@ public final class Accounts {
 
   private User checkPassword(
       String typedUsername, String password, RequestContext context, boolean auditSuccess) {
-    Optional<User> user;
+    Optional<Username> username;
     try {
-      user = users.findByUsername(Username.of(typedUsername));
+      username = Optional.of(Username.of(typedUsername));
     } catch (LatchkeyException e) {
-      user = Optional.empty();
+      // No account can have an impossible name, so there is nothing to guess and nothing to count.
+      username = Optional.empty();
+    }
+    Optional<User> user = username.flatMap(users::findByUsername);
+    if (username.isPresent() && throttle.isDelayed(username.get())) {
+      auditRefusal(user, typedUsername, context, "throttled");
+      throw new LatchkeyException(ErrorCode.RATE_LIMITED, "too many failed sign-ins: wait");
     }
     Optional<String> stored = user.flatMap(u -> users.passwordHash(u.id()));
     // Unknown users and users without a password are checked against a dummy hash: same work.
     boolean matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
     if (user.isEmpty() || stored.isEmpty() || !matches) {
-      audit.record(
-          AuditEvent.of(AuditEventType.SIGN_IN_FAILED, context, clock.instant())
-              .user(user.map(User::id).orElse(null), typedUsername)
-              .failure(user.isEmpty() ? "unknown_user" : "wrong_password")
-              .build());
+      username.ifPresent(throttle::failed);
+      auditRefusal(
+          user, typedUsername, context, user.isEmpty() ? "unknown_user" : "wrong_password");
       throw new LatchkeyException(ErrorCode.UNAUTHORIZED, "wrong username or password");
     }
+    throttle.succeeded(username.get());
     if (auditSuccess) {
       audit.record(
           AuditEvent.of(AuditEventType.SIGN_IN_SUCCEEDED, context, clock.instant())
@@ -134,6 +144,16 @@ public final class Accounts {
               .build());
     }
     return user.get();
+  }
+
+  /** The true reason goes to the audit log; the caller learns only the error code. */
+  private void auditRefusal(
+      Optional<User> user, String typedUsername, RequestContext context, String reason) {
+    audit.record(
+        AuditEvent.of(AuditEventType.SIGN_IN_FAILED, context, clock.instant())
+            .user(user.map(User::id).orElse(null), typedUsername)
+            .failure(reason)
+            .build());
   }
 
   public User require(String typedUsername) {

@@ -11,6 +11,7 @@ import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.testing.CoreFixture;
 import io.latchkey.core.testing.FakePasswordHasher;
 import io.latchkey.core.testing.InMemoryAuditLog;
+import io.latchkey.core.testing.InMemorySignInThrottleRepository;
 import io.latchkey.core.testing.InMemoryUserRepository;
 import io.latchkey.core.testing.MutableClock;
 import io.latchkey.core.testing.Requests;
@@ -26,8 +27,15 @@ class AccountsTest {
   private final InMemoryUserRepository users = new InMemoryUserRepository();
   private final FakePasswordHasher hasher = new FakePasswordHasher();
   private final InMemoryAuditLog audit = new InMemoryAuditLog();
+  private final InMemorySignInThrottleRepository failures = new InMemorySignInThrottleRepository();
   private final Accounts accounts =
-      new Accounts(users, hasher, audit, clock, Requests.seededRandom(7));
+      new Accounts(
+          users,
+          new SignInThrottle(failures, SignInThrottlePolicy.DEFAULT, clock),
+          hasher,
+          audit,
+          clock,
+          Requests.seededRandom(7));
   private final RequestContext root = Requests.by("root");
 
   @Test

@@ -15,6 +15,9 @@ import io.latchkey.core.totp.TotpMethod;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.Accounts;
 import io.latchkey.core.user.PasswordHasher;
+import io.latchkey.core.user.SignInThrottle;
+import io.latchkey.core.user.SignInThrottlePolicy;
+import io.latchkey.core.user.SignInThrottleRepository;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.verification.Lockout;
 import io.latchkey.core.verification.LockoutPolicy;
@@ -23,6 +26,7 @@ import io.latchkey.store.JdbcApiKeyRepository;
 import io.latchkey.store.JdbcAuditLog;
 import io.latchkey.store.JdbcEnrollmentRepository;
 import io.latchkey.store.JdbcMethodRepository;
+import io.latchkey.store.JdbcSignInThrottleRepository;
 import io.latchkey.store.JdbcTotpCredentialRepository;
 import io.latchkey.store.JdbcUserRepository;
 import io.latchkey.store.KeyFile;
@@ -79,6 +83,11 @@ public class CoreConfiguration {
   }
 
   @Bean
+  SignInThrottleRepository signInThrottleRepository(JdbcClient jdbc) {
+    return new JdbcSignInThrottleRepository(jdbc);
+  }
+
+  @Bean
   AuditLog auditLog(JdbcClient jdbc) {
     return new JdbcAuditLog(jdbc);
   }
@@ -123,11 +132,14 @@ public class CoreConfiguration {
   @Bean
   Accounts accounts(
       UserRepository users,
+      SignInThrottleRepository signInFailures,
       PasswordHasher hasher,
       AuditLog audit,
       Clock clock,
       SecureRandom random) {
-    return new Accounts(users, hasher, audit, clock, random);
+    SignInThrottle throttle =
+        new SignInThrottle(signInFailures, SignInThrottlePolicy.DEFAULT, clock);
+    return new Accounts(users, throttle, hasher, audit, clock, random);
   }
 
   @Bean
