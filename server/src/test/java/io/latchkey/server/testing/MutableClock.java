@@ -15,6 +15,11 @@ public final class MutableClock extends Clock {
     this.now = new AtomicReference<>(start);
   }
 
+  /** Shows the same time as {@code other} (a second node of the same test). */
+  public void sameAs(Clock other) {
+    now.set(other.instant());
+  }
+
   public void advance(Duration duration) {
     now.updateAndGet(t -> t.plus(duration));
   }

@@ -51,6 +51,11 @@ public abstract class ServerIT {
     api = new Api("http://127.0.0.1:" + port, password);
   }
 
+  /** The JDBC URL every node of this test run uses: null for the default embedded H2 file. */
+  protected static String databaseUrl() {
+    return DATABASE_URL;
+  }
+
   protected String baseUrl() {
     return "http://127.0.0.1:" + port;
   }

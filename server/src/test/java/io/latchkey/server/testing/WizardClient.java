@@ -43,7 +43,7 @@ public final class WizardClient {
   private static final Pattern SECRET =
       Pattern.compile("<[^>]*\\bid=\"secret\"[^>]*>([^<]*)<", Pattern.CASE_INSENSITIVE);
 
-  private final String base;
+  private String base;
   private final String userAgent;
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient http;
@@ -63,6 +63,14 @@ public final class WizardClient {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+  }
+
+  /**
+   * Sends the next requests to another server node, with the same cookies: what a load balancer
+   * without sticky sessions does.
+   */
+  public void useNode(String otherBase) {
+    this.base = otherBase;
   }
 
   /** One response: status, its correlation ID, type, where it redirects, and the page. */
