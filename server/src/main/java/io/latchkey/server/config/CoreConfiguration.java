@@ -31,6 +31,7 @@ import io.latchkey.store.JdbcTotpCredentialRepository;
 import io.latchkey.store.JdbcUserRepository;
 import io.latchkey.store.KeyFile;
 import io.latchkey.store.SpringTransactions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -88,8 +89,8 @@ public class CoreConfiguration {
   }
 
   @Bean
-  AuditLog auditLog(JdbcClient jdbc) {
-    return new JdbcAuditLog(jdbc);
+  AuditLog auditLog(JdbcClient jdbc, MeterRegistry meters) {
+    return new MeteredAuditLog(new JdbcAuditLog(jdbc), meters);
   }
 
   @Bean

@@ -35,6 +35,44 @@ public class SecurityConfiguration {
     return new HttpSessionSecurityContextRepository();
   }
 
+  /**
+   * Operations: health (liveness and readiness, for load balancers) is open; Prometheus metrics
+   * need an administrator's HTTP Basic credentials.
+   */
+  @Bean
+  @Order(0)
+  SecurityFilterChain operations(HttpSecurity http, Accounts accounts, ErrorResponses errors)
+      throws Exception {
+    http.securityMatcher("/actuator/**")
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .authenticationManager(new ProviderManager(new PasswordAuthenticationProvider(accounts)))
+        .httpBasic(
+            basic ->
+                basic.authenticationEntryPoint(
+                    (request, response, e) -> {
+                      response.setHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
+                      errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
+                    }))
+        .exceptionHandling(
+            ex ->
+                ex.authenticationEntryPoint(
+                        (request, response, e) -> {
+                          response.setHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
+                          errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
+                        })
+                    .accessDeniedHandler(
+                        (request, response, e) ->
+                            errors.writeJson(ErrorCode.FORBIDDEN, request, response)))
+        .authorizeHttpRequests(
+            auth ->
+                auth.requestMatchers("/actuator/health", "/actuator/health/**")
+                    .permitAll()
+                    .anyRequest()
+                    .hasRole("ADMIN"));
+    return http.build();
+  }
+
   @Bean
   @Order(1)
   SecurityFilterChain api(

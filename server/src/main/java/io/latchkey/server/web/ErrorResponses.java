@@ -1,6 +1,7 @@
 package io.latchkey.server.web;
 
 import io.latchkey.core.error.ErrorCode;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -23,15 +24,19 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ErrorResponses {
   private final MessageSource messages;
+  private final MeterRegistry meters;
   private final Clock clock;
   private final JsonMapper json = JsonMapper.builder().build();
 
-  public ErrorResponses(MessageSource messages, Clock clock) {
+  public ErrorResponses(MessageSource messages, Clock clock, MeterRegistry meters) {
     this.messages = messages;
     this.clock = clock;
+    this.meters = meters;
   }
 
+  /** The envelope for {@code code}; each one is counted as {@code latchkey_errors_total{code}}. */
   public ErrorEnvelope envelope(ErrorCode code, HttpServletRequest request) {
+    meters.counter("latchkey.errors", "code", code.code()).increment();
     Locale locale = locale(request);
     String message =
         messages.getMessage(

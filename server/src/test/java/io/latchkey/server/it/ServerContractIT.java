@@ -31,6 +31,35 @@ class ServerContractIT extends ServerIT {
   }
 
   @Test
+  void livenessAndReadinessAreUpForLoadBalancers() {
+    for (String probe : new String[] {"/actuator/health/liveness", "/actuator/health/readiness"}) {
+      Response response = api.send(api.request(probe).GET().build());
+      assertThat(response.status()).as(probe).isEqualTo(200);
+      assertThat(response.json().path("status").asString()).as(probe).isEqualTo("UP");
+    }
+  }
+
+  @Test
+  void prometheusCountsEventsAndErrorsForAdministratorsOnly() {
+    Response stranger = api.send(api.request("/actuator/prometheus").GET().build());
+    assertThat(stranger.status()).isEqualTo(401);
+    assertThat(stranger.errorCode()).isEqualTo("unauthorized");
+
+    String token = api.createApiKey("metrics-app");
+    Response refused = api.verify(token, newUsername("nobody"), "123456");
+    assertThat(refused.errorCode()).isEqualTo("not_found");
+
+    Response metrics = api.send(api.asAdmin(api.request("/actuator/prometheus")).GET().build());
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body())
+        .containsPattern(
+            "latchkey_events_total\\{[^}]*outcome=\"success\"[^}]*type=\"api_key.created\"")
+        .containsPattern(
+            "latchkey_events_total\\{[^}]*outcome=\"failure\"[^}]*type=\"verification.rejected\"")
+        .containsPattern("latchkey_errors_total\\{code=\"not_found\"");
+  }
+
+  @Test
   void theFirstStartLeftTheAdminPasswordInAFileOnlyItsOwnerCanRead() throws Exception {
     var file = DATA.resolve("initial-admin-password");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
