@@ -7,8 +7,6 @@ public enum HashAlgorithm {
   SHA512("HmacSHA512");
 
   /** Longest rejected value repeated in an error message; the rest is cut off. */
-  private static final int MAX_ECHO = 16;
-
   private final String macName;
 
   HashAlgorithm(String macName) {
@@ -37,28 +35,6 @@ public enum HashAlgorithm {
       }
     }
     throw new IllegalArgumentException(
-        "unsupported algorithm '" + printable(text) + "'; expected SHA1, SHA256 or SHA512");
-  }
-
-  /**
-   * The value as it may appear in a message: it comes from a URI or file someone else wrote, so it
-   * is shortened and stripped of anything that could forge log lines.
-   */
-  private static String printable(String text) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < text.length() && i < MAX_ECHO; i++) {
-      char c = text.charAt(i);
-      boolean safe =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      out.append(safe ? c : '?');
-    }
-    if (text.length() > MAX_ECHO) {
-      out.append("...");
-    }
-    return out.toString();
+        "unsupported algorithm '" + Echo.printable(text) + "'; expected SHA1, SHA256 or SHA512");
   }
 }

@@ -32,8 +32,6 @@ final class OtpAuthUriParser {
   private static final String STEAM_UNSUPPORTED = "Steam codes are not supported";
 
   /** Longest type name repeated in an error message. */
-  private static final int MAX_ECHO = 16;
-
   private OtpAuthUriParser() {}
 
   static OtpAuthUri parse(String uri) {
@@ -99,7 +97,7 @@ final class OtpAuthUriParser {
       case "" -> throw new OtpUriException("the URI names no OTP type; expected totp or hotp");
       default ->
           throw new OtpUriException(
-              "the OTP type '" + printable(raw) + "' is not supported; expected totp or hotp");
+              "the OTP type '" + Echo.printable(raw) + "' is not supported; expected totp or hotp");
     };
   }
 
@@ -318,25 +316,6 @@ final class OtpAuthUriParser {
       }
     }
     return new String(chars);
-  }
-
-  /** The raw type as it may appear in a message: short, and only letters, digits, '-' and '_'. */
-  private static String printable(String text) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < text.length() && i < MAX_ECHO; i++) {
-      char c = text.charAt(i);
-      boolean safe =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      out.append(safe ? c : '?');
-    }
-    if (text.length() > MAX_ECHO) {
-      out.append("...");
-    }
-    return out.toString();
   }
 
   /** The two parts of the label after rule 2; either may be empty. */

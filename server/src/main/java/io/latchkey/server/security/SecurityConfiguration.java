@@ -13,7 +13,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -29,6 +31,22 @@ public class SecurityConfiguration {
   private static final String CSP =
       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
           + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  private static final String BASIC = "Basic realm=\"latchkey\"";
+  private static final String BEARER_OR_BASIC = "Bearer, " + BASIC;
+
+  /** 401 in the envelope, with the schemes the caller may use. */
+  private static AuthenticationEntryPoint unauthorized(ErrorResponses errors, String challenge) {
+    return (request, response, e) -> {
+      response.setHeader("WWW-Authenticate", challenge);
+      errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
+    };
+  }
+
+  /** 403 in the envelope. */
+  private static AccessDeniedHandler forbidden(ErrorResponses errors) {
+    return (request, response, e) -> errors.writeJson(ErrorCode.FORBIDDEN, request, response);
+  }
 
   @Bean
   SecurityContextRepository securityContextRepository() {
@@ -47,23 +65,11 @@ public class SecurityConfiguration {
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authenticationManager(new ProviderManager(new PasswordAuthenticationProvider(accounts)))
-        .httpBasic(
-            basic ->
-                basic.authenticationEntryPoint(
-                    (request, response, e) -> {
-                      response.setHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
-                      errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
-                    }))
+        .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized(errors, BASIC)))
         .exceptionHandling(
             ex ->
-                ex.authenticationEntryPoint(
-                        (request, response, e) -> {
-                          response.setHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
-                          errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
-                        })
-                    .accessDeniedHandler(
-                        (request, response, e) ->
-                            errors.writeJson(ErrorCode.FORBIDDEN, request, response)))
+                ex.authenticationEntryPoint(unauthorized(errors, BASIC))
+                    .accessDeniedHandler(forbidden(errors)))
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers("/actuator/health", "/actuator/health/**")
@@ -83,24 +89,11 @@ public class SecurityConfiguration {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authenticationManager(new ProviderManager(new PasswordAuthenticationProvider(accounts)))
         .addFilterBefore(new ApiKeyFilter(apiKeys, errors), BasicAuthenticationFilter.class)
-        .httpBasic(
-            basic ->
-                basic.authenticationEntryPoint(
-                    (request, response, e) -> {
-                      response.setHeader("WWW-Authenticate", "Bearer, Basic realm=\"latchkey\"");
-                      errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
-                    }))
+        .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized(errors, BEARER_OR_BASIC)))
         .exceptionHandling(
             ex ->
-                ex.authenticationEntryPoint(
-                        (request, response, e) -> {
-                          response.setHeader(
-                              "WWW-Authenticate", "Bearer, Basic realm=\"latchkey\"");
-                          errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
-                        })
-                    .accessDeniedHandler(
-                        (request, response, e) ->
-                            errors.writeJson(ErrorCode.FORBIDDEN, request, response)))
+                ex.authenticationEntryPoint(unauthorized(errors, BEARER_OR_BASIC))
+                    .accessDeniedHandler(forbidden(errors)))
         .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'")))
         .authorizeHttpRequests(
             auth ->
