@@ -11,18 +11,42 @@ public interface CodeMethod {
 
   MethodKind kind();
 
-  /** Whether the user has a registered method of this kind. */
-  boolean isRegistered(User user);
-
-  /** Whether {@code code} has the shape this kind's codes have for this user (length, alphabet). */
-  boolean accepts(User user, String code);
-
   /**
-   * Checks the code and, if it is right and not used before, consumes it atomically.
-   *
-   * @return what happened; never throws for a wrong code
+   * Reads the user's methods of this kind once (and opens their sealed secrets once), for one
+   * verification: the registered check, the shape check and the code check then share them.
    */
-  CodeCheck check(User user, String code, Instant now);
+  Loaded load(User user);
+
+  /** One user's methods of this kind, as read for one verification. */
+  interface Loaded {
+    /** Whether the user has a registered method of this kind. */
+    boolean registered();
+
+    /** Whether {@code code} has the shape this kind's codes have (length, alphabet). */
+    boolean accepts(String code);
+
+    /**
+     * Checks the code and, if it is right and not used before, consumes it atomically.
+     *
+     * @return what happened; never throws for a wrong code
+     */
+    CodeCheck check(String code, Instant now);
+  }
+
+  /** Whether the user has a registered method of this kind. */
+  default boolean isRegistered(User user) {
+    return load(user).registered();
+  }
+
+  /** Whether {@code code} has the shape this kind's codes have for this user. */
+  default boolean accepts(User user, String code) {
+    return load(user).accepts(code);
+  }
+
+  /** Checks and consumes one code (see {@link Loaded#check}). */
+  default CodeCheck check(User user, String code, Instant now) {
+    return load(user).check(code, now);
+  }
 
   /** The outcome of one check. */
   enum Outcome {

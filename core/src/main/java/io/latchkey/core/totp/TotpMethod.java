@@ -26,19 +26,27 @@ public final class TotpMethod implements CodeMethod {
   }
 
   @Override
-  public boolean isRegistered(User user) {
-    return !credentials.findByUser(user.id()).isEmpty();
-  }
-
-  @Override
-  public boolean accepts(User user, String code) {
-    return credentials.findByUser(user.id()).stream()
-        .anyMatch(c -> OtpCodes.isWellFormed(code, c.parameters().digits()));
-  }
-
-  @Override
-  public CodeCheck check(User user, String code, Instant now) {
+  public Loaded load(User user) {
     List<TotpCredential> all = credentials.findByUser(user.id());
+    return new Loaded() {
+      @Override
+      public boolean registered() {
+        return !all.isEmpty();
+      }
+
+      @Override
+      public boolean accepts(String code) {
+        return all.stream().anyMatch(c -> OtpCodes.isWellFormed(code, c.parameters().digits()));
+      }
+
+      @Override
+      public CodeCheck check(String code, Instant now) {
+        return checkAll(all, code, now);
+      }
+    };
+  }
+
+  private CodeCheck checkAll(List<TotpCredential> all, String code, Instant now) {
     CodeCheck result = CodeCheck.REJECTED;
     for (TotpCredential credential : all) {
       OptionalLong step =

@@ -83,26 +83,34 @@ public final class VerificationService {
 
   private Verified verify(User user, String code, RequestContext context) {
     Lockout.requireActive(user);
-    List<CodeMethod> registered = methods.stream().filter(m -> m.isRegistered(user)).toList();
+    // Each kind reads the user's credentials once for the whole verification.
+    List<Candidate> registered =
+        methods.stream()
+            .map(m -> new Candidate(m, m.load(user)))
+            .filter(c -> c.loaded().registered())
+            .toList();
     if (registered.isEmpty()) {
       throw new LatchkeyException(ErrorCode.NOT_ENROLLED, "the user has no registered method");
     }
     lockout.reserve(user, context);
-    if (registered.stream().noneMatch(m -> m.accepts(user, code))) {
+    if (registered.stream().noneMatch(c -> c.loaded().accepts(code))) {
       lockout.failed(user, context);
       throw new LatchkeyException(
           ErrorCode.BAD_REQUEST, "the code is not a string of ASCII digits of the right length");
     }
     Instant now = clock.instant();
     CodeCheck outcome = CodeCheck.REJECTED;
-    for (CodeMethod method : registered) {
-      CodeCheck check = method.check(user, code, now);
+    for (Candidate candidate : registered) {
+      CodeCheck check = candidate.loaded().check(code, now);
       if (check.outcome() == Outcome.ACCEPTED) {
         lockout.succeeded(user);
         audit.record(
             event(AuditEventType.VERIFICATION_ACCEPTED, context)
                 .user(user.id(), user.username().value())
-                .detail(method.kind().name() + " code accepted for method " + check.methodId())
+                .detail(
+                    candidate.method().kind().name()
+                        + " code accepted for method "
+                        + check.methodId())
                 .build());
         return new Verified(user, check.methodId(), now);
       }
@@ -119,6 +127,8 @@ public final class VerificationService {
     }
     throw new LatchkeyException(ErrorCode.INVALID_CODE, "the code matches no registered method");
   }
+
+  private record Candidate(CodeMethod method, CodeMethod.Loaded loaded) {}
 
   private AuditEvent.Builder event(AuditEventType type, RequestContext context) {
     return AuditEvent.of(type, context, clock.instant());

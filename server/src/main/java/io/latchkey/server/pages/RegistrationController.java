@@ -166,7 +166,8 @@ public class RegistrationController {
   }
 
   private String scanPage(Enrollment enrollment, User user, Model model) {
-    String uri = enrollments.uriFor(enrollment, user).toUriString();
+    var otpauth = enrollments.uriFor(enrollment, user);
+    String uri = otpauth.toUriString();
     model.addAttribute("user", user);
     model.addAttribute("enrollmentId", enrollment.id());
     model.addAttribute(
@@ -174,7 +175,7 @@ public class RegistrationController {
         "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCodes.png(uri, 280)));
     model.addAttribute("secretGroups", group(enrollment.secret().base32()));
     model.addAttribute("parameters", enrollment.parameters());
-    model.addAttribute("issuer", enrollments.uriFor(enrollment, user).issuer());
+    model.addAttribute("issuer", otpauth.issuer());
     model.addAttribute("deadlineText", PageModel.time(enrollment.deadline()));
     long seconds =
         Math.max(0, Duration.between(clock.instant(), enrollment.deadline()).toSeconds());

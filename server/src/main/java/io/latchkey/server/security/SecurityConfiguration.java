@@ -130,14 +130,7 @@ public class SecurityConfiguration {
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(
-                        "/login",
-                        "/css/**",
-                        "/js/**",
-                        "/favicon.ico",
-                        "/error",
-                        "/actuator/health",
-                        "/actuator/health/**")
+                auth.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
                     .permitAll()
                     .anyRequest()
                     .authenticated());
