@@ -46,6 +46,11 @@ public final class JdbcMethodRepository implements MethodRepository {
   }
 
   @Override
+  public void insert(Method method) {
+    insert(jdbc, method);
+  }
+
+  @Override
   public int deleteAllForUser(UserId userId) {
     return jdbc.sql("DELETE FROM methods WHERE user_id = :userId")
         .param("userId", userId.value())

@@ -1,5 +1,6 @@
 package io.latchkey.store;
 
+import io.latchkey.core.audit.CorrelationId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -38,6 +39,11 @@ final class SqlValues {
     return value == null ? new SqlParameterValue(Types.VARBINARY, null) : value;
   }
 
+  /** A nullable boolean parameter. */
+  static Object bool(Boolean value) {
+    return new SqlParameterValue(Types.BOOLEAN, value);
+  }
+
   /** A nullable text parameter. */
   static Object text(String value) {
     return new SqlParameterValue(Types.VARCHAR, value);
@@ -46,6 +52,22 @@ final class SqlValues {
   static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
+  }
+
+  /** A nullable boolean column: NULL stays null, not false. */
+  static Boolean bool(ResultSet rs, String column) throws SQLException {
+    return rs.getObject(column, Boolean.class);
+  }
+
+  /** A nullable correlation ID parameter. */
+  static Object correlationId(CorrelationId value) {
+    return text(value == null ? null : value.value());
+  }
+
+  /** A nullable correlation ID column. */
+  static CorrelationId correlationId(ResultSet rs, String column) throws SQLException {
+    String value = rs.getString(column);
+    return value == null ? null : new CorrelationId(value);
   }
 
   static UUID uuid(ResultSet rs, String column) throws SQLException {

@@ -83,4 +83,44 @@ class PostgresStoreIT {
       return TestDatabase.postgres();
     }
   }
+
+  @Nested
+  class PushDevices extends JdbcPushDeviceRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
+  class PushEnrollments extends JdbcPushEnrollmentRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
+  class Challenges extends JdbcChallengeRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
+  class PushBlocks extends JdbcPushBlockRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
+  class Alerts extends JdbcAlertRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
 }

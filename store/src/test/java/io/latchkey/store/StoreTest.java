@@ -9,6 +9,9 @@ import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.MethodKind;
 import io.latchkey.core.otp.OtpParameters;
 import io.latchkey.core.otp.Secret;
+import io.latchkey.core.push.KeyAlgorithm;
+import io.latchkey.core.push.Posture;
+import io.latchkey.core.push.PushDevice;
 import io.latchkey.core.totp.TotpCredential;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.User;
@@ -134,6 +137,53 @@ abstract class StoreTest {
         CorrelationId.random(RANDOM),
         "198.51.100.4",
         "Mozilla/5.0 (test)");
+  }
+
+  /** A PENDING push device of the user, with a fresh Ed25519 key and detected posture. */
+  static PushDevice pushDevice(User user, Posture posture, Instant activatedAt) {
+    return new PushDevice(
+        UUID.randomUUID(),
+        user.id(),
+        null,
+        UUID.randomUUID(),
+        "laptop",
+        KeyAlgorithm.ED25519,
+        KeyAlgorithm.ED25519.generate().getPublic().getEncoded(),
+        posture,
+        PushDevice.DeviceState.PENDING,
+        activatedAt,
+        "198.51.100.4");
+  }
+
+  static Posture detected() {
+    return new Posture(true, false, true, "0.1.0", T0, false);
+  }
+
+  /** A stored push method of the user, for activating a device. */
+  Method insertPushMethod(User user) {
+    Method method =
+        new Method(
+            MethodId.random(),
+            user.id(),
+            MethodKind.PUSH,
+            "laptop",
+            T0,
+            "198.51.100.4",
+            "Mozilla/5.0 (test)",
+            null);
+    JdbcMethodRepository.insert(jdbc, method);
+    return method;
+  }
+
+  /** A stored, ACTIVE push device of the user. */
+  PushDevice insertActiveDevice(User user, Instant activatedAt) {
+    PushDevice device = pushDevice(user, detected(), activatedAt);
+    JdbcPushDeviceRepository devices = new JdbcPushDeviceRepository(jdbc);
+    devices.insert(device);
+    if (!devices.activate(device.id(), insertPushMethod(user).id())) {
+      throw new IllegalStateException("not activated: " + device.id());
+    }
+    return devices.findById(device.id()).orElseThrow();
   }
 
   /**

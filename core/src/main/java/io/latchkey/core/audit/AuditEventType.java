@@ -23,7 +23,29 @@ public enum AuditEventType {
   VERIFICATION_ACCEPTED("verification.accepted"),
   VERIFICATION_REJECTED("verification.rejected"),
   VERIFICATION_REUSED("verification.reused"),
-  REQUEST_REJECTED("request.rejected");
+  REQUEST_REJECTED("request.rejected"),
+  PUSH_REGISTRATION_STARTED("push_registration.started"),
+  PUSH_REGISTRATION_RESUMED("push_registration.resumed"),
+  PUSH_REGISTRATION_RETRIED("push_registration.retried"),
+  PUSH_REGISTRATION_TIMED_OUT("push_registration.timed_out"),
+  PUSH_REGISTRATION_REFUSED("push_registration.refused"),
+  PUSH_REGISTRATION_COMPLETED("push_registration.completed"),
+  PUSH_ACTIVATION_REJECTED("push_activation.rejected"),
+  PUSH_DEVICE_ACTIVATED("push_device.activated"),
+  PUSH_DEVICE_WARNING("push_device.warning"),
+  PUSH_DEVICE_CONNECTED("push_device.connected"),
+  PUSH_DEVICE_REQUEST_REJECTED("push_device.request_rejected"),
+  PUSH_CHALLENGE_CREATED("push_challenge.created"),
+  PUSH_CHALLENGE_RATE_LIMITED("push_challenge.rate_limited"),
+  PUSH_CHALLENGE_DELIVERED("push_challenge.delivered"),
+  PUSH_CHALLENGE_APPROVED("push_challenge.approved"),
+  PUSH_CHALLENGE_DENIED("push_challenge.denied"),
+  PUSH_CHALLENGE_REPORTED("push_challenge.reported"),
+  PUSH_CHALLENGE_NUMBER_MISMATCH("push_challenge.number_mismatch"),
+  PUSH_CHALLENGE_EXPIRED("push_challenge.expired"),
+  PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
+  PUSH_BLOCKED("push.blocked"),
+  PUSH_UNBLOCKED("push.unblocked");
 
   private final String wireName;
 

@@ -51,6 +51,26 @@ public final class SecretCipher {
     return currentKeyId;
   }
 
+  /**
+   * A value derived from the current key, for server-made one-time codes that must be shown again
+   * on a reload without being stored: HMAC-SHA256 under a subkey of the current key for {@code
+   * purpose}, so derivations for different purposes never collide with each other or with sealing.
+   */
+  public byte[] derive(String purpose, byte[] input) {
+    try {
+      javax.crypto.Mac outer = javax.crypto.Mac.getInstance("HmacSHA256");
+      outer.init(new SecretKeySpec(keys.get(currentKeyId).getEncoded(), "HmacSHA256"));
+      byte[] subkey =
+          outer.doFinal(
+              ("latchkey-derive-v1:" + purpose).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      javax.crypto.Mac inner = javax.crypto.Mac.getInstance("HmacSHA256");
+      inner.init(new SecretKeySpec(subkey, "HmacSHA256"));
+      return inner.doFinal(input);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    }
+  }
+
   public Sealed seal(byte[] plaintext, String associatedData) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);

@@ -7,6 +7,9 @@ import java.util.List;
 public interface MethodRepository {
   List<Method> listByUser(UserId userId);
 
+  /** Inserts a method row (kinds with their own credential table insert through it). */
+  void insert(Method method);
+
   /** Removes every method of the user (reset); returns how many. */
   int deleteAllForUser(UserId userId);
 }
