@@ -1,12 +1,8 @@
 package io.latchkey.app;
 
 import io.latchkey.core.otp.OtpAuthUri;
-import io.latchkey.core.qr.QrCodes;
+import io.latchkey.core.push.ActivationUri;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -19,9 +15,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Adds an account from an otpauth:// URI or a QR code image.")
 final class AddCommand extends AppSubcommand {
-  // Far above any QR code photo; stops a mistyped path to a huge file from eating memory.
-  private static final long MAX_IMAGE_BYTES = 20L * 1024 * 1024;
-  private static final int MAX_URI_BYTES = 64 * 1024;
+  private static final ScannedText INPUT = new ScannedText("an otpauth:// URI", "an otpauth URI");
 
   @Parameters(
       arity = "0..1",
@@ -61,49 +55,18 @@ final class AddCommand extends AppSubcommand {
   }
 
   private String readUri() throws IOException {
-    if ((uri == null) == (qr == null)) {
-      throw new AppException("Give either an otpauth:// URI or --qr PNG, not both or neither.");
-    }
-    if (qr != null) {
-      return decodeImage();
-    }
-    if (uri.equals("-")) {
-      return readStdin();
-    }
-    return uri;
-  }
-
-  private String decodeImage() throws IOException {
-    byte[] image;
-    try {
-      if (Files.size(qr) > MAX_IMAGE_BYTES) {
-        throw new AppException("The image " + qr + " is too large to be a QR code.");
-      }
-      image = Files.readAllBytes(qr);
-    } catch (NoSuchFileException e) {
-      throw new AppException("The image " + qr + " does not exist.", e);
-    }
-    String text;
-    try {
-      text = QrCodes.decode(image);
-    } catch (IllegalArgumentException e) {
-      throw new AppException("No readable QR code was found in " + qr + ".", e);
-    }
-    if (text.toLowerCase(Locale.ROOT).startsWith("otpauth-migration:")) {
+    String text = INPUT.read(uri, qr, app().stdin());
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (qr != null && lower.startsWith("otpauth-migration:")) {
       throw new AppException(
           "This QR code is a Google Authenticator export, not one account; add takes otpauth://"
               + " codes.");
     }
-    return text;
-  }
-
-  private String readStdin() throws IOException {
-    InputStream in = app().stdin();
-    byte[] bytes = in.readNBytes(MAX_URI_BYTES + 1);
-    if (bytes.length > MAX_URI_BYTES) {
-      throw new AppException("The standard input is too long to be an otpauth URI.");
+    if (lower.startsWith(ActivationUri.PREFIX)) {
+      throw new AppException(
+          "This is a push activation code, not an account; use the activate command for it.");
     }
-    return new String(bytes, StandardCharsets.UTF_8).strip();
+    return text;
   }
 
   private static OtpAuthUri parse(String text) {
@@ -111,7 +74,7 @@ final class AddCommand extends AppSubcommand {
       return OtpAuthUri.parse(text);
     } catch (IllegalArgumentException e) {
       // OtpUriException's message is safe to show by contract (no secret, no URI).
-      throw new AppException("Could not add the account: " + sentence(e.getMessage()), e);
+      throw new AppException("Could not add the account: " + Messages.sentence(e.getMessage()), e);
     }
   }
 
@@ -123,15 +86,6 @@ final class AddCommand extends AppSubcommand {
       }
       return shown;
     }
-    String chosen = name.strip();
-    if (chosen.isEmpty() || chosen.codePoints().anyMatch(Character::isISOControl)) {
-      throw new AppException("The --name must be visible text on one line.");
-    }
-    return chosen;
-  }
-
-  private static String sentence(String message) {
-    String text = message == null || message.isBlank() ? "the URI is invalid" : message.strip();
-    return text.endsWith(".") ? text : text + ".";
+    return Messages.visibleName(name, "--name");
   }
 }

@@ -23,11 +23,17 @@ import picocli.CommandLine.Spec;
     name = "app",
     mixinStandardHelpOptions = true,
     versionProvider = AppCommand.Version.class,
-    description = "The Latchkey authenticator: holds accounts and shows their codes.",
+    description =
+        "The Latchkey authenticator: holds accounts and shows their codes, and approves sign-ins"
+            + " as a push device.",
     footer = {
       "",
       "A vault with a PIN is opened with LATCHKEY_PIN if set, else a prompt.",
-      "'pin set' reads the new PIN from LATCHKEY_NEW_PIN if set, else a prompt."
+      "'pin set' reads the new PIN from LATCHKEY_NEW_PIN if set, else a prompt.",
+      "'activate' reports this device's posture; LATCHKEY_POSTURE (or --posture) overrides it,"
+          + " e.g. "
+          + PostureOverride.FORMAT
+          + "."
     },
     subcommands = {
       AddCommand.class,
@@ -35,7 +41,12 @@ import picocli.CommandLine.Spec;
       CodeCommand.class,
       ListCommand.class,
       RemoveCommand.class,
-      PinCommand.class
+      PinCommand.class,
+      ActivateCommand.class,
+      ListenCommand.class,
+      ApproveCommand.class,
+      DenyCommand.class,
+      DevicesCommand.class
     })
 public final class AppCommand implements Callable<Integer> {
 
@@ -52,6 +63,7 @@ public final class AppCommand implements Callable<Integer> {
   private final Map<String, String> env;
   private final Prompt prompt;
   private final InputStream stdin;
+  private final Path systemRoot;
 
   /** The real device: the system clock, the process environment and the terminal. */
   public AppCommand() {
@@ -67,10 +79,20 @@ public final class AppCommand implements Callable<Integer> {
   }
 
   AppCommand(Clock clock, Map<String, String> env, Prompt prompt, InputStream stdin) {
+    this(clock, env, prompt, stdin, Path.of("/"));
+  }
+
+  /**
+   * @param systemRoot where {@code proc/} and {@code sys/} are read from for the device's posture
+   *     and name: {@code /} on the real device, a fake tree in tests
+   */
+  AppCommand(
+      Clock clock, Map<String, String> env, Prompt prompt, InputStream stdin, Path systemRoot) {
     this.clock = Objects.requireNonNull(clock);
     this.env = Map.copyOf(env);
     this.prompt = Objects.requireNonNull(prompt);
     this.stdin = Objects.requireNonNull(stdin);
+    this.systemRoot = Objects.requireNonNull(systemRoot);
   }
 
   public static void main(String[] args) {
@@ -125,12 +147,37 @@ public final class AppCommand implements Callable<Integer> {
     return stdin;
   }
 
+  Prompt prompt() {
+    return prompt;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  /** Where {@code /proc} is. */
+  Path proc() {
+    return systemRoot.resolve("proc");
+  }
+
+  PostureProbe postureProbe() {
+    return new PostureProbe(proc(), systemRoot.resolve("sys"), env);
+  }
+
+  /** The jar's version, or "development" when run from classes. */
+  static String appVersion() {
+    String version = AppCommand.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
+  }
+
   /** The version from the jar's manifest, when there is one. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = AppCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"Latchkey app " + (version == null ? "(development build)" : version)};
+      String version = appVersion();
+      return new String[] {
+        "Latchkey app " + (version.equals("development") ? "(development build)" : version)
+      };
     }
   }
 }

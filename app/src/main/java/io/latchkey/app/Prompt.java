@@ -13,15 +13,35 @@ public interface Prompt {
   /** The typed text, or null when there is no terminal to ask on. */
   char[] readHidden(String question);
 
+  /**
+   * A line that need not be hidden (the number of a sign-in request), or null when there is no
+   * terminal to ask on. Hidden too unless the prompt knows better.
+   */
+  default String readLine(String question) {
+    char[] typed = readHidden(question);
+    return typed == null ? null : new String(typed);
+  }
+
   /** The real terminal, through {@link System#console()}. */
   static Prompt system() {
-    return question -> {
-      Console console = System.console();
-      if (console == null || !isTerminal(console)) {
-        return null;
+    return new Prompt() {
+      @Override
+      public char[] readHidden(String question) {
+        Console console = terminal();
+        return console == null ? null : console.readPassword("%s", question);
       }
-      return console.readPassword("%s", question);
+
+      @Override
+      public String readLine(String question) {
+        Console console = terminal();
+        return console == null ? null : console.readLine("%s", question);
+      }
     };
+  }
+
+  private static Console terminal() {
+    Console console = System.console();
+    return console == null || !isTerminal(console) ? null : console;
   }
 
   /**

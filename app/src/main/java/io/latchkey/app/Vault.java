@@ -6,21 +6,23 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * An open vault: its accounts, and the PIN lock it is written with (none for a plain vault). Every
- * write uses the lock the vault was opened with, so a vault with a PIN is never written plain
- * unless {@link #removePin()} says so. Nothing is written when opening fails, so a wrong PIN or a
- * damaged file leaves the file exactly as it was.
+ * An open vault: its accounts and push devices, and the PIN lock it is written with (none for a
+ * plain vault). Every write uses the lock the vault was opened with, so a vault with a PIN is never
+ * written plain unless {@link #removePin()} says so. Nothing is written when opening fails, so a
+ * wrong PIN or a damaged file leaves the file exactly as it was.
  */
 final class Vault implements AutoCloseable {
   private final VaultFile file;
   private final boolean existed;
   private Accounts accounts;
+  private Devices devices;
   private PinLock lock;
 
-  private Vault(VaultFile file, boolean existed, Accounts accounts, PinLock lock) {
+  private Vault(VaultFile file, boolean existed, VaultCodec.Entries entries, PinLock lock) {
     this.file = file;
     this.existed = existed;
-    this.accounts = accounts;
+    this.accounts = entries.accounts();
+    this.devices = entries.devices();
     this.lock = lock;
   }
 
@@ -34,11 +36,12 @@ final class Vault implements AutoCloseable {
       Optional<byte[]> bytes = file.read();
       if (bytes.isEmpty()) {
         PinLock lock = pins.fromEnvironment().map(Vault::create).orElse(null);
-        return new Vault(file, false, Accounts.empty(), lock);
+        return new Vault(
+            file, false, new VaultCodec.Entries(Accounts.empty(), Devices.empty()), lock);
       }
       VaultCodec.Document document = VaultCodec.parse(bytes.get());
       PinLock lock = document.isLocked() ? unlock(document.pin(), pins) : null;
-      return new Vault(file, true, VaultCodec.accounts(document, lock), lock);
+      return new Vault(file, true, VaultCodec.entries(document, lock), lock);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -47,6 +50,10 @@ final class Vault implements AutoCloseable {
 
   Accounts accounts() {
     return accounts;
+  }
+
+  Devices devices() {
+    return devices;
   }
 
   /** False for a home where nothing has been written yet. */
@@ -62,9 +69,14 @@ final class Vault implements AutoCloseable {
     return file.path();
   }
 
+  /** Replaces the accounts; the devices stay as they are. */
   void save(Accounts updated) throws IOException {
-    file.write(VaultCodec.encode(updated, lock));
-    accounts = updated;
+    write(updated, devices);
+  }
+
+  /** Replaces the devices; the accounts stay as they are. */
+  void save(Devices updated) throws IOException {
+    write(accounts, updated);
   }
 
   /** Sets or changes the PIN: a new salt and a new vault key, then the vault is rewritten. */
@@ -72,7 +84,7 @@ final class Vault implements AutoCloseable {
     PinLock previous = lock;
     lock = create(pin);
     try {
-      save(accounts);
+      write(accounts, devices);
     } catch (IOException | RuntimeException e) {
       lock = previous;
       throw e;
@@ -84,7 +96,7 @@ final class Vault implements AutoCloseable {
     PinLock previous = lock;
     lock = null;
     try {
-      save(accounts);
+      write(accounts, devices);
     } catch (IOException | RuntimeException e) {
       lock = previous;
       throw e;
@@ -94,6 +106,12 @@ final class Vault implements AutoCloseable {
   @Override
   public void close() throws IOException {
     file.close();
+  }
+
+  private void write(Accounts newAccounts, Devices newDevices) throws IOException {
+    file.write(VaultCodec.encode(newAccounts, newDevices, lock));
+    accounts = newAccounts;
+    devices = newDevices;
   }
 
   private static PinLock create(char[] pin) {

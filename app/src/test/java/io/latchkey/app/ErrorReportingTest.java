@@ -77,7 +77,14 @@ class ErrorReportingTest {
     AppDriver.Result result = raw("--help");
 
     assertThat(result.exit()).isZero();
-    assertThat(result.out()).contains("add", "codes", "code", "list", "remove", "pin");
+    assertThat(result.out())
+        .contains("add", "codes", "code", "list", "remove", "pin")
+        .containsPattern("(?m)^  activate +Activates this app as a push device")
+        .containsPattern("(?m)^  listen +Waits for sign-in requests")
+        .containsPattern("(?m)^  approve +Approves a waiting sign-in request")
+        .containsPattern("(?m)^  deny +Denies a waiting sign-in request")
+        .containsPattern("(?m)^  devices +Lists the push devices")
+        .contains("LATCHKEY_POSTURE");
   }
 
   @Test

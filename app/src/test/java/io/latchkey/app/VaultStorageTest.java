@@ -84,13 +84,13 @@ class VaultStorageTest {
   @Test
   void aVaultFromANewerVersionIsNotOverwritten() throws Exception {
     AppDriver app = new AppDriver(root);
-    String newer = "{\"format\": \"latchkey-app-vault\", \"version\": 2, \"accounts\": []}";
+    String newer = "{\"format\": \"latchkey-app-vault\", \"version\": 3, \"accounts\": []}";
     Files.writeString(app.vaultFile(), newer);
 
     AppDriver.Result result = app.run("add", Fixtures.U02);
 
     assertThat(result.exit()).isEqualTo(1);
-    assertThat(result.err()).contains("format version 2");
+    assertThat(result.err()).contains("format version 3");
     assertThat(app.vaultText()).isEqualTo(newer);
   }
 
