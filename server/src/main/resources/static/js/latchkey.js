@@ -45,3 +45,29 @@ document.addEventListener('DOMContentLoaded', function () {
   if (isNaN(left) || left < 0) return;
   window.setTimeout(function () { window.location.reload(); }, (left + 1) * 1000);
 });
+
+// The push steps wait for the phone: poll the registration's state and reload when it changes
+// (activated, approved, refused, timed out), and reload at the deadline so the page says so.
+document.addEventListener('DOMContentLoaded', function () {
+  var page = document.querySelector('[data-status-url]');
+  if (!page) return;
+  var url = page.getAttribute('data-status-url');
+  var state = page.getAttribute('data-state');
+  var left = parseInt(page.getAttribute('data-seconds-left'), 10);
+  if (!isNaN(left) && left >= 0) {
+    window.setTimeout(function () { window.location.reload(); }, (left + 1) * 1000);
+  }
+  var poll = function () {
+    fetch(url, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
+      .then(function (response) { return response.ok ? response.json() : { state: 'error' }; })
+      .then(function (body) {
+        if (body.state !== state) {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 1000);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  };
+  window.setTimeout(poll, 1000);
+});

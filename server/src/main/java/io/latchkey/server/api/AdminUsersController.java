@@ -32,10 +32,17 @@ public class AdminUsersController {
   private final UserRepository users;
   private final MethodRepository methods;
 
-  public AdminUsersController(Accounts accounts, UserRepository users, MethodRepository methods) {
+  private final io.latchkey.core.push.ChallengeService pushes;
+
+  public AdminUsersController(
+      Accounts accounts,
+      UserRepository users,
+      MethodRepository methods,
+      io.latchkey.core.push.ChallengeService pushes) {
     this.accounts = accounts;
     this.users = users;
     this.methods = methods;
+    this.pushes = pushes;
   }
 
   @Operation(
@@ -66,11 +73,42 @@ public class AdminUsersController {
     return Map.of("users", list, "total", users.count());
   }
 
-  @Operation(summary = "One user, with their registered methods")
+  @Operation(summary = "One user, with their registered methods and any pause of pushes")
   @GetMapping("/{username}")
   public Map<String, Object> get(@PathVariable("username") String username) {
     User user = accounts.require(username);
-    return view(user, methods.listByUser(user.id()));
+    Map<String, Object> out = view(user, methods.listByUser(user.id()));
+    out.put(
+        "pushPaused",
+        pushes
+            .pause(user)
+            .map(
+                p -> {
+                  Map<String, Object> pause = new LinkedHashMap<>();
+                  pause.put("reason", p.reason());
+                  pause.put("since", p.blockedAt().toString());
+                  pause.put("correlationId", p.cause() == null ? null : p.cause().value());
+                  return pause;
+                })
+            .orElse(null));
+    return out;
+  }
+
+  @Operation(
+      summary = "Resume pushes paused after denied or reported requests",
+      description = "Body {\"reason\": \"...\"}. 409 conflict if pushes were not paused.")
+  @PostMapping(path = "/{username}/push/resume", consumes = MediaType.APPLICATION_JSON_VALUE)
+  public Map<String, Object> resumePushes(
+      @PathVariable("username") String username,
+      @RequestBody JsonNode body,
+      HttpServletRequest request) {
+    User user = accounts.require(username);
+    if (!pushes.liftPause(
+        user, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request))) {
+      throw new io.latchkey.core.error.LatchkeyException(
+          io.latchkey.core.error.ErrorCode.CONFLICT, "pushes to this user are not paused");
+    }
+    return get(username);
   }
 
   @Operation(summary = "Block a user", description = "Body {\"reason\": \"...\"}")

@@ -35,6 +35,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -159,10 +160,7 @@ public class CoreConfiguration {
       TotpVerifier verifier,
       Clock clock,
       SecureRandom random,
-      LatchkeyProperties properties) {
-    RegistrationPolicy policy =
-        new RegistrationPolicy(
-            properties.registrationStepDeadline(), OtpParameters.TOTP_DEFAULT, properties.issuer());
+      Supplier<RegistrationPolicy> policy) {
     return new EnrollmentService(
         enrollments,
         users,
@@ -173,7 +171,16 @@ public class CoreConfiguration {
         verifier,
         clock,
         random,
-        () -> policy);
+        policy);
+  }
+
+  /** Tests replace it (a {@code @Primary} supplier) to change the step deadline. */
+  @Bean
+  Supplier<RegistrationPolicy> registrationPolicy(LatchkeyProperties properties) {
+    RegistrationPolicy policy =
+        new RegistrationPolicy(
+            properties.registrationStepDeadline(), OtpParameters.TOTP_DEFAULT, properties.issuer());
+    return () -> policy;
   }
 
   @Bean

@@ -3,27 +3,43 @@ package io.latchkey.server.config;
 import io.latchkey.core.audit.CorrelationId;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.enrollment.EnrollmentService;
+import io.latchkey.core.push.ChallengeService;
+import io.latchkey.core.push.PushEnrollmentService;
 import java.security.SecureRandom;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Times out abandoned registrations so their pending secrets are erased even if nobody comes back
- * to the page (SECURITY-TESTS D2). Safe on several nodes: each time-out is a conditional update.
+ * Times out abandoned registrations (and expires unanswered push requests) so their pending secrets
+ * are erased even if nobody comes back to the page (SECURITY-TESTS D2). Safe on several nodes: each
+ * time-out is a conditional update.
  */
 @Component
 public class RegistrationSweeper {
   private final EnrollmentService enrollments;
+  private final PushEnrollmentService pushEnrollments;
+  private final ChallengeService challenges;
   private final SecureRandom random;
 
-  public RegistrationSweeper(EnrollmentService enrollments, SecureRandom random) {
+  public RegistrationSweeper(
+      EnrollmentService enrollments,
+      PushEnrollmentService pushEnrollments,
+      ChallengeService challenges,
+      SecureRandom random) {
     this.enrollments = enrollments;
+    this.pushEnrollments = pushEnrollments;
+    this.challenges = challenges;
     this.random = random;
   }
 
   @Scheduled(fixedDelayString = "${latchkey.sweep-interval:30s}", initialDelayString = "30s")
   public void sweep() {
-    enrollments.expireOverdue(
-        new RequestContext(CorrelationId.random(random), "", "", "system:sweeper"));
+    enrollments.expireOverdue(context());
+    pushEnrollments.expireOverdue(context());
+    challenges.expireOverdue(context());
+  }
+
+  private RequestContext context() {
+    return new RequestContext(CorrelationId.random(random), "", "", "system:sweeper");
   }
 }

@@ -99,7 +99,9 @@ public class SecurityConfiguration {
             auth ->
                 auth.requestMatchers("/api/openapi.json", "/api/openapi.json/**")
                     .permitAll()
-                    .requestMatchers("/api/v1/verify")
+                    .requestMatchers("/api/v1/device/**")
+                    .permitAll()
+                    .requestMatchers("/api/v1/verify", "/api/v1/push/**")
                     .hasRole("APP")
                     .requestMatchers("/api/v1/admin/**")
                     .hasRole("ADMIN")

@@ -30,7 +30,16 @@ public final class ErrorHandling {
       HttpServletRequest request,
       HttpServletResponse response,
       ErrorResponses errors) {
-    ErrorEnvelope envelope = errors.envelope(code, request);
+    return respond(code, java.util.List.of(), request, response, errors);
+  }
+
+  static Object respond(
+      ErrorCode code,
+      java.util.List<String> explanations,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      ErrorResponses errors) {
+    ErrorEnvelope envelope = errors.envelope(code, explanations, request);
     response.setHeader("Cache-Control", "no-store");
     if (ErrorResponses.isApi(request) || wantsJson(request)) {
       return ResponseEntity.status(code.httpStatus())
@@ -71,13 +80,17 @@ public final class ErrorHandling {
       if (error instanceof io.latchkey.core.error.LatchkeyException e
           && ErrorResponses.isApi(request)
           && callerIsAdmin()) {
-        ErrorEnvelope envelope = errors.envelope(code, request);
+        ErrorEnvelope envelope = errors.envelope(code, e.explanations(), request);
         response.setHeader("Cache-Control", "no-store");
         return ResponseEntity.status(code.httpStatus())
             .contentType(MediaType.APPLICATION_JSON)
             .body(new ErrorEnvelope(envelope.error().withDetail(e.detail())));
       }
-      return respond(code, request, response, errors);
+      java.util.List<String> explanations =
+          error instanceof io.latchkey.core.error.LatchkeyException e
+              ? e.explanations()
+              : java.util.List.of();
+      return respond(code, explanations, request, response, errors);
     }
 
     /** Administrators get the precise reason ("the username is taken"), nobody else. */

@@ -36,17 +36,52 @@ public class ErrorResponses {
 
   /** The envelope for {@code code}; each one is counted as {@code latchkey_errors_total{code}}. */
   public ErrorEnvelope envelope(ErrorCode code, HttpServletRequest request) {
+    return envelope(code, java.util.List.of(), request);
+  }
+
+  /**
+   * The envelope for {@code code} whose message continues with the sentences of {@code
+   * explanations} (message keys: which rule refused, what to do).
+   */
+  public ErrorEnvelope envelope(
+      ErrorCode code, java.util.List<String> explanations, HttpServletRequest request) {
     meters.counter("latchkey.errors", "code", code.code()).increment();
     Locale locale = locale(request);
-    String message =
-        messages.getMessage(
-            code.messageKey(),
-            null,
-            messages.getMessage("error.default", null, "Something went wrong.", locale),
-            locale);
+    StringBuilder message =
+        new StringBuilder(
+            messages.getMessage(
+                code.messageKey(),
+                null,
+                messages.getMessage("error.default", null, "Something went wrong.", locale),
+                locale));
+    for (String key : explanations) {
+      String sentence = messages.getMessage(key, null, "", locale);
+      if (!sentence.isEmpty()) {
+        message.append(locale.getLanguage().equals("ja") ? "" : " ").append(sentence);
+      }
+    }
     String id = Correlation.find(request).map(Object::toString).orElse("");
     String at = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
-    return new ErrorEnvelope(new ErrorEnvelope.Body(code.code(), message, id, at));
+    return new ErrorEnvelope(new ErrorEnvelope.Body(code.code(), message.toString(), id, at));
+  }
+
+  /**
+   * The envelope of a failure that happened in another request (a device refused at activation):
+   * its code, sentences, correlation ID and time, so the page shows what the app showed.
+   */
+  public ErrorEnvelope envelopeOf(
+      ErrorCode code,
+      java.util.List<String> explanations,
+      io.latchkey.core.audit.CorrelationId correlationId,
+      Instant at,
+      HttpServletRequest request) {
+    ErrorEnvelope.Body now = envelope(code, explanations, request).error();
+    return new ErrorEnvelope(
+        new ErrorEnvelope.Body(
+            now.code(),
+            now.message(),
+            correlationId == null ? now.correlationId() : correlationId.value(),
+            at == null ? now.timestamp() : at.truncatedTo(ChronoUnit.SECONDS).toString()));
   }
 
   /** Writes the envelope as JSON, for requests that never reach a controller. */

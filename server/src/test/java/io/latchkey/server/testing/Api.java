@@ -121,6 +121,43 @@ public final class Api {
             .build());
   }
 
+  /** An application (API key {@code token}) POSTs JSON. */
+  public Response appPost(String token, String path, Object body) {
+    return send(
+        request(path)
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build());
+  }
+
+  public Response appGet(String token, String path) {
+    return send(request(path).header("Authorization", "Bearer " + token).GET().build());
+  }
+
+  /** An application sends a push sign-in request; fails unless it was created. */
+  public JsonNode createChallenge(String token, String username) {
+    Response created =
+        appPost(
+            token,
+            "/api/v1/push/challenges",
+            Map.of("username", username, "application", "Intranet", "ip", "203.0.113.9"));
+    if (created.status() != 201) {
+      throw new AssertionError("cannot create a push request: " + created);
+    }
+    return created.json();
+  }
+
+  /** The challenge's status, waiting up to {@code waitSeconds} while it is pending. */
+  public String challengeStatus(String token, String challengeId, int waitSeconds) {
+    Response status =
+        appGet(token, "/api/v1/push/challenges/" + challengeId + "?wait=" + waitSeconds);
+    if (status.status() != 200) {
+      throw new AssertionError("cannot read a push request: " + status);
+    }
+    return status.json().path("status").asString();
+  }
+
   public JsonNode auditByCorrelationId(String id) {
     Response response = adminGet("/api/v1/admin/audit?correlationId=" + id);
     if (response.status() != 200) {

@@ -48,6 +48,7 @@ public final class WizardClient {
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient http;
   private String csrf;
+  private String forwardedFor;
 
   public WizardClient(String base) {
     this(base, USER_AGENT);
@@ -71,6 +72,14 @@ public final class WizardClient {
    */
   public void useNode(String otherBase) {
     this.base = otherBase;
+  }
+
+  /**
+   * Makes the browser appear to come from {@code address}, as a trusted reverse proxy on loopback
+   * would report it ({@code X-Forwarded-For}): a browser on another network than the phone.
+   */
+  public void comeFrom(String address) {
+    this.forwardedFor = address;
   }
 
   /** One response: status, its correlation ID, type, where it redirects, and the page. */
@@ -147,9 +156,14 @@ public final class WizardClient {
 
   /** A request builder for {@code path} with this client's User-Agent. */
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("User-Agent", userAgent);
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("User-Agent", userAgent);
+    if (forwardedFor != null) {
+      builder.header("X-Forwarded-For", forwardedFor);
+    }
+    return builder;
   }
 
   /** GET /login, then POST /login; the answer of the POST (a redirect when it worked). */

@@ -1,0 +1,193 @@
+package io.latchkey.server.pages;
+
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.push.ActivationUri;
+import io.latchkey.core.push.ChallengeRepository;
+import io.latchkey.core.push.PushEnrollment;
+import io.latchkey.core.push.PushEnrollmentService;
+import io.latchkey.core.qr.QrCodes;
+import io.latchkey.core.user.User;
+import io.latchkey.core.verification.Lockout;
+import io.latchkey.server.config.PushProperties;
+import io.latchkey.server.web.Correlation;
+import io.latchkey.server.web.ErrorResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The wizard's push path: scan the activation QR code with the app, then approve the test request
+ * by typing the number the page shows. The page notices each step by polling {@code status}. Every
+ * decision is the {@link PushEnrollmentService}'s; this class only chooses the page.
+ */
+@Controller
+@RequestMapping("/register/push")
+public class PushRegistrationController {
+  private final CurrentUser currentUser;
+  private final PushEnrollmentService registrations;
+  private final ChallengeRepository challenges;
+  private final MethodRepository methods;
+  private final ErrorResponses errors;
+  private final PushProperties properties;
+  private final Clock clock;
+
+  public PushRegistrationController(
+      CurrentUser currentUser,
+      PushEnrollmentService registrations,
+      ChallengeRepository challenges,
+      MethodRepository methods,
+      ErrorResponses errors,
+      PushProperties properties,
+      Clock clock) {
+    this.currentUser = currentUser;
+    this.registrations = registrations;
+    this.challenges = challenges;
+    this.methods = methods;
+    this.errors = errors;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** "Push approval" on step 1: a new push registration, or the pending one. */
+  @PostMapping("/start")
+  public String start(HttpServletRequest request) {
+    User user = currentUser.require();
+    if (!methods.listByUser(user.id()).isEmpty()) {
+      return "redirect:/register/done";
+    }
+    registrations.begin(user, Correlation.context(request, user.username().value()));
+    return "redirect:/register/push";
+  }
+
+  /** The page for the attempt's state: QR code, test request, time-out, refusal. */
+  @GetMapping
+  public String page(HttpServletRequest request, HttpServletResponse response, Model model) {
+    User user = currentUser.require();
+    Lockout.requireActive(user);
+    Optional<PushEnrollment> current =
+        registrations.current(user, Correlation.context(request, user.username().value()));
+    if (current.isEmpty()) {
+      return "redirect:/register";
+    }
+    PushEnrollment enrollment = current.get();
+    model.addAttribute("user", user);
+    model.addAttribute("state", stateToken(enrollment));
+    switch (enrollment.state()) {
+      case COMPLETED:
+        return "redirect:/register/done";
+      case AWAITING_ACTIVATION:
+        return activationPage(enrollment, request, model);
+      case AWAITING_APPROVAL:
+        return testPage(enrollment, model);
+      case TIMED_OUT:
+        response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
+        model.addAttribute(
+            "error", errors.envelope(ErrorCode.ENROLLMENT_TIMED_OUT, request).error());
+        model.addAttribute("retryAction", "/register/push/retry");
+        model.addAttribute(
+            "explainKey",
+            enrollment.deviceId() == null ? "push.timeout.activation" : "push.timeout.approval");
+        return "register/timeout";
+      case REFUSED:
+        ErrorCode code =
+            ErrorCode.valueOf(enrollment.failureCode().toUpperCase(java.util.Locale.ROOT));
+        response.setStatus(code.httpStatus());
+        model.addAttribute(
+            "error",
+            errors
+                .envelopeOf(
+                    code,
+                    reasons(enrollment.failureReasons()),
+                    enrollment.failureCorrelationId(),
+                    enrollment.finishedAt(),
+                    request)
+                .error());
+        return "register/push-refused";
+      default:
+        return "redirect:/register";
+    }
+  }
+
+  /** What the page polls: a token that changes whenever the page would show something else. */
+  @GetMapping(path = "/status", produces = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseBody
+  public Map<String, Object> status(HttpServletRequest request) {
+    User user = currentUser.require();
+    Optional<PushEnrollment> current =
+        registrations.current(user, Correlation.context(request, user.username().value()));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("state", current.map(PushRegistrationController::stateToken).orElse("none"));
+    return result;
+  }
+
+  /** Next, after a time-out or a refusal. */
+  @PostMapping("/retry")
+  public String retry(HttpServletRequest request) {
+    User user = currentUser.require();
+    registrations.retry(user, Correlation.context(request, user.username().value()));
+    return "redirect:/register/push";
+  }
+
+  private String activationPage(
+      PushEnrollment enrollment, HttpServletRequest request, Model model) {
+    ActivationUri uri = registrations.activationUri(enrollment, serverUrl(request));
+    String text = uri.toUriString();
+    String png =
+        "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCodes.png(text, 280));
+    model.addAttribute("qrPng", png);
+    model.addAttribute("activationUri", text);
+    deadline(enrollment.deadline(), model);
+    return "register/push-activate";
+  }
+
+  private String testPage(PushEnrollment enrollment, Model model) {
+    String number =
+        challenges.findById(enrollment.testChallengeId()).map(c -> c.number()).orElse("");
+    model.addAttribute("number", number);
+    deadline(enrollment.deadline(), model);
+    return "register/push-test";
+  }
+
+  private void deadline(Instant deadline, Model model) {
+    long seconds = Math.max(0, Duration.between(clock.instant(), deadline).toSeconds());
+    model.addAttribute("deadlineText", PageModel.time(deadline));
+    model.addAttribute("secondsLeft", seconds);
+    model.addAttribute("minutesLeft", (seconds + 59) / 60);
+  }
+
+  private URI serverUrl(HttpServletRequest request) {
+    if (!properties.publicUrl().isBlank()) {
+      return URI.create(properties.publicUrl().replaceAll("/+$", ""));
+    }
+    return URI.create(ServletUriComponentsBuilder.fromContextPath(request).build().toUriString());
+  }
+
+  private static String stateToken(PushEnrollment enrollment) {
+    return enrollment.id() + ":" + enrollment.state().name();
+  }
+
+  private static List<String> reasons(String joined) {
+    if (joined == null || joined.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(joined.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+}
