@@ -56,7 +56,7 @@ public class DeviceController {
   private final DeviceHub hub;
   private final MessageSource messages;
   private final io.latchkey.server.config.LatchkeyProperties properties;
-  private final JsonMapper json = JsonMapper.builder().build();
+  private final JsonMapper json;
 
   public DeviceController(
       PushEnrollmentService registrations,
@@ -64,13 +64,16 @@ public class DeviceController {
       DeviceAuthenticator authenticator,
       DeviceHub hub,
       MessageSource messages,
-      io.latchkey.server.config.LatchkeyProperties properties) {
+      io.latchkey.server.config.LatchkeyProperties properties,
+      JsonMapper json) {
     this.registrations = registrations;
     this.challenges = challenges;
     this.authenticator = authenticator;
     this.hub = hub;
     this.messages = messages;
     this.properties = properties;
+    // Spring's mapper: the same strictness as every other endpoint (a repeated key is refused).
+    this.json = json;
   }
 
   @Operation(
@@ -79,7 +82,10 @@ public class DeviceController {
           "Signed with the new device key (Latchkey-Timestamp, Latchkey-Signature). Errors:"
               + " invalid_code, enrollment_timed_out, device_not_compliant, network_mismatch,"
               + " unauthorized, bad_request.")
-  @PostMapping(path = "/api/v1/device/activate", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = "/api/v1/device/activate",
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   public Map<String, Object> activate(
       @RequestBody(required = false) byte[] body, HttpServletRequest request) {
@@ -161,7 +167,12 @@ public class DeviceController {
       @RequestBody JsonNode body,
       HttpServletRequest request) {
     UUID id = uuid(challengeId, "challenge ID");
-    UUID deviceId = uuid(text(body, "deviceId", 64), "deviceId");
+    UUID deviceId;
+    try {
+      deviceId = UUID.fromString(text(body, "deviceId", 64));
+    } catch (IllegalArgumentException e) {
+      throw bad("'deviceId' must be a device ID");
+    }
     Decision decision =
         Decision.fromWireName(text(body, "decision", 16))
             .orElseThrow(() -> bad("'decision' must be approve, deny or report"));

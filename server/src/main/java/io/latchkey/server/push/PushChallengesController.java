@@ -73,6 +73,9 @@ public class PushChallengesController {
     String username = text(body, "username", 200, true);
     String application = text(body, "application", 100, false);
     String ip = text(body, "ip", 45, false);
+    if (application != null && application.codePoints().anyMatch(Character::isISOControl)) {
+      throw bad("'application' must be one line of text without control characters");
+    }
     if (ip != null && !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
       throw bad("'ip' must be an IPv4 or IPv6 address");
     }

@@ -887,6 +887,235 @@ class BadInputIT extends ServerIT {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/push/challenges and GET /api/v1/push/challenges/{id}
+
+  @TestFactory
+  Stream<DynamicTest> pushChallengeCreationRefusesEveryMalformedRequestWithAnEnvelope() {
+    String token = api.createApiKey("bad-input-push-app");
+    UnaryOperator<HttpRequest.Builder> app = b -> b.header("Authorization", "Bearer " + token);
+    String path = "/api/v1/push/challenges";
+    String codesOnly = newUsername("codes-only");
+    api.createUser(codesOnly, "correct horse battery");
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(malformedJsonBodies(path, app, "{\"username\":\"nobody\"}", "username"));
+    cases.addAll(authorizationCases("POST", path, JSON, "{\"username\":\"x\"}"));
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("username missing", "{}");
+    bodies.put("username null", "{\"username\":null}");
+    bodies.put("username a number", "{\"username\":1}");
+    bodies.put("username an array", "{\"username\":[\"a\"]}");
+    bodies.put("username of 201 characters", "{\"username\":\"" + "u".repeat(201) + "\"}");
+    bodies.put("application a number", "{\"username\":\"x\",\"application\":5}");
+    bodies.put(
+        "application of 101 characters",
+        "{\"username\":\"x\",\"application\":\"" + "a".repeat(101) + "\"}");
+    bodies.put("application with CRLF", "{\"username\":\"x\",\"application\":\"a\\r\\nFake: b\"}");
+    bodies.put(
+        "application with an escape sequence",
+        "{\"username\":\"x\",\"application\":\"\\u001b[31mred\"}");
+    bodies.put("ip not an address", "{\"username\":\"x\",\"ip\":\"<script>\"}");
+    bodies.put("ip a number", "{\"username\":\"x\",\"ip\":127001}");
+    bodies.put("ip of 46 characters", "{\"username\":\"x\",\"ip\":\"" + "1".repeat(46) + "\"}");
+    for (var row : bodies.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> api.send(app.apply(json(path, row.getValue())).build())));
+    }
+    cases.add(
+        api(
+            "an unknown user",
+            "not_found",
+            () ->
+                api.send(
+                    app.apply(json(path, "{\"username\":\"" + newUsername("ghost") + "\"}"))
+                        .build())));
+    cases.add(
+        api(
+            "a user without a push device",
+            "not_enrolled",
+            () -> api.send(app.apply(json(path, "{\"username\":\"" + codesOnly + "\"}")).build())));
+    for (String query :
+        List.of("?wait=-1", "?wait=31", "?wait=abc", "?wait=1e3", "?wait=99999999999")) {
+      cases.add(
+          api(
+              "status " + query,
+              "bad_request",
+              () ->
+                  api.send(
+                      app.apply(api.request(path + "/" + UUID.randomUUID() + query))
+                          .GET()
+                          .build())));
+    }
+    cases.add(
+        api(
+            "status of a garbage ID",
+            "not_found",
+            () -> api.send(app.apply(api.request(path + "/not-a-uuid")).GET().build())));
+    cases.add(
+        api(
+            "status of an unknown ID",
+            "not_found",
+            () -> api.send(app.apply(api.request(path + "/" + UUID.randomUUID())).GET().build())));
+    return run("POST " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/device/activate
+
+  @TestFactory
+  Stream<DynamicTest> deviceActivationRefusesEveryMalformedRequestWithAnEnvelope() {
+    String path = "/api/v1/device/activate";
+    io.latchkey.core.push.KeyAlgorithm ed = io.latchkey.core.push.KeyAlgorithm.ED25519;
+    java.security.KeyPair keys = ed.generate();
+    String publicKey = Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
+    String valid =
+        "{\"code\":\"ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345\",\"name\":\"phone\",\"keyAlgorithm\":\"ed25519\","
+            + "\"publicKey\":\""
+            + publicKey
+            + "\",\"posture\":{\"rooted\":false}}";
+    Function<String, HttpRequest.Builder> signed =
+        body -> {
+          long now = clock.instant().getEpochSecond();
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          byte[] signature =
+              ed.sign(
+                  keys.getPrivate(),
+                  io.latchkey.core.push.DeviceSignatures.request("POST", path, now, bytes));
+          return raw(path, "POST", JSON, BodyPublishers.ofByteArray(bytes))
+              .header(io.latchkey.core.push.DeviceSignatures.TIMESTAMP_HEADER, Long.toString(now))
+              .header(
+                  io.latchkey.core.push.DeviceSignatures.SIGNATURE_HEADER,
+                  Base64.getEncoder().encodeToString(signature));
+        };
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(malformedJsonBodies(path, UnaryOperator.identity(), valid, "code"));
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("code missing", valid.replace("\"code\":", "\"kode\":"));
+    fields.put("code a number", valid.replace("\"ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345\"", "12345"));
+    fields.put("name empty", valid.replace("\"phone\"", "\"\""));
+    fields.put("name with a newline", valid.replace("\"phone\"", "\"ph\\none\""));
+    fields.put("name of 101 characters", valid.replace("\"phone\"", "\"" + "p".repeat(101) + "\""));
+    fields.put("an unknown key algorithm", valid.replace("\"ed25519\"", "\"rsa\""));
+    fields.put("publicKey not Base64", valid.replace(publicKey, "%%%not base64%%%"));
+    fields.put("posture a string", valid.replace("{\"rooted\":false}", "\"secure\""));
+    fields.put(
+        "posture rooted a string", valid.replace("{\"rooted\":false}", "{\"rooted\":\"no\"}"));
+    fields.put(
+        "posture deviceClock not a time",
+        valid.replace("{\"rooted\":false}", "{\"deviceClock\":\"yesterday\"}"));
+    fields.put(
+        "posture appVersion of 65 characters",
+        valid.replace("{\"rooted\":false}", "{\"appVersion\":\"" + "1".repeat(65) + "\"}"));
+    for (var row : fields.entrySet()) {
+      cases.add(
+          api(row.getKey(), "bad_request", () -> api.send(signed.apply(row.getValue()).build())));
+    }
+    cases.add(api("unsigned", "unauthorized", () -> api.send(json(path, valid).build())));
+    cases.add(
+        api(
+            "a signature that is not Base64",
+            "unauthorized",
+            () ->
+                api.send(
+                    json(path, valid)
+                        .header(io.latchkey.core.push.DeviceSignatures.TIMESTAMP_HEADER, "1")
+                        .header(io.latchkey.core.push.DeviceSignatures.SIGNATURE_HEADER, "***")
+                        .build())));
+    cases.add(
+        api(
+            "a timestamp that is not a number",
+            "unauthorized",
+            () ->
+                api.send(
+                    json(path, valid)
+                        .header(io.latchkey.core.push.DeviceSignatures.TIMESTAMP_HEADER, "now")
+                        .header(io.latchkey.core.push.DeviceSignatures.SIGNATURE_HEADER, "AAAA")
+                        .build())));
+    cases.add(
+        api(
+            "a well-formed but unknown activation code",
+            "invalid_code",
+            () -> api.send(signed.apply(valid).build())));
+    return run("POST " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/device/challenges/{id}/answer
+
+  @TestFactory
+  Stream<DynamicTest> pushAnswersRefuseEveryMalformedRequestWithAnEnvelope() {
+    io.latchkey.server.testing.Phone phone = io.latchkey.server.testing.Phone.compliant(clock);
+    String username = newUsername("bad-answer");
+    io.latchkey.server.testing.PushWizard.register(api, username, phone);
+    String token = api.createApiKey("bad-input-answers");
+    String challenge = api.createChallenge(token, username).path("challengeId").asString();
+    String deviceId = phone.deviceKey().deviceId();
+    String path = "/api/v1/device/challenges/" + challenge + "/answer";
+    String signature = Base64.getEncoder().encodeToString(new byte[64]);
+    String valid =
+        "{\"deviceId\":\""
+            + deviceId
+            + "\",\"decision\":\"approve\",\"number\":\"123\",\"signature\":\""
+            + signature
+            + "\"}";
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(malformedJsonBodies(path, UnaryOperator.identity(), valid, "decision"));
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("deviceId missing", valid.replace("\"deviceId\":", "\"device\":"));
+    fields.put("deviceId not an ID", valid.replace(deviceId, "phone-1"));
+    fields.put("deviceId a number", valid.replace("\"" + deviceId + "\"", "7"));
+    fields.put("decision unknown", valid.replace("\"approve\"", "\"maybe\""));
+    fields.put("decision upper case", valid.replace("\"approve\"", "\"APPROVE\""));
+    fields.put("number a JSON number", valid.replace("\"123\"", "123"));
+    fields.put("number of 17 characters", valid.replace("\"123\"", "\"" + "1".repeat(17) + "\""));
+    fields.put("signature missing", valid.replace("\"signature\":", "\"sig\":"));
+    fields.put("signature not Base64", valid.replace(signature, "!!"));
+    for (var row : fields.entrySet()) {
+      cases.add(
+          api(row.getKey(), "bad_request", () -> api.send(json(path, row.getValue()).build())));
+    }
+    cases.add(
+        api(
+            "a signature that does not verify",
+            "unauthorized",
+            () -> api.send(json(path, valid).build())));
+    cases.add(
+        api(
+            "an unknown device",
+            "unauthorized",
+            () ->
+                api.send(
+                    json(path, valid.replace(deviceId, UUID.randomUUID().toString())).build())));
+    cases.add(
+        api(
+            "an unknown challenge",
+            "not_found",
+            () ->
+                api.send(
+                    json("/api/v1/device/challenges/" + UUID.randomUUID() + "/answer", valid)
+                        .build())));
+    cases.add(
+        api(
+            "an encoded slash in the challenge ID (the firewall refuses it)",
+            "bad_request",
+            () ->
+                api.send(json("/api/v1/device/challenges/..%2F..%2Fadmin/answer", valid).build())));
+    cases.add(
+        api(
+            "a garbage challenge ID",
+            "not_found",
+            () -> api.send(json("/api/v1/device/challenges/not-a-uuid/answer", valid).build())));
+    cases.add(
+        api(
+            "GET instead of POST",
+            "method_not_allowed",
+            () -> api.send(api.request(path).GET().build())));
+    return run("POST /api/v1/device/challenges/{id}/answer", cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Case tables shared by the endpoints
 
   /** Bodies that are not the JSON object the endpoint takes, with otherwise valid requests. */
