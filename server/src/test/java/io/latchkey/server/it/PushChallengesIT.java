@@ -171,6 +171,67 @@ class PushChallengesIT extends ServerIT {
   }
 
   @Test
+  void racingApprovalsAndDenialsMakeExactlyOneTransition() throws Exception {
+    Phone.DeviceKey key = phone.deviceKey();
+    JsonNode created = api.createChallenge(token, username);
+    String id = created.path("challengeId").asString();
+    Map<String, Object> approve =
+        body(key, id, created, Decision.APPROVE, created.path("number").asString(), key.deviceId());
+    Map<String, Object> deny = body(key, id, created, Decision.DENY, "", key.deviceId());
+    int racers = 20;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+    java.util.List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+      for (int i = 0; i < racers; i++) {
+        Map<String, Object> body = i % 2 == 0 ? approve : deny;
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return post(id, body);
+                }));
+      }
+    }
+    java.util.List<Response> results = new java.util.ArrayList<>();
+    for (var answer : answers) {
+      results.add(answer.get());
+    }
+
+    assertThat(results.stream().filter(r -> r.status() == 200)).hasSize(1);
+    assertThat(results.stream().filter(r -> r.status() != 200))
+        .allSatisfy(r -> assertThat(r.errorCode()).isEqualTo("conflict"));
+    String winner =
+        results.stream()
+            .filter(r -> r.status() == 200)
+            .findFirst()
+            .orElseThrow()
+            .json()
+            .path("status")
+            .asString();
+    assertThat(api.challengeStatus(token, id, 0)).isEqualTo(winner).isIn("approved", "denied");
+  }
+
+  @Test
+  void blockingAUserStopsAPendingRequestFromBeingApproved() {
+    JsonNode created = api.createChallenge(token, username);
+    String id = created.path("challengeId").asString();
+    assertThat(
+            api.adminPost(
+                    "/api/v1/admin/users/" + username + "/block", Map.of("reason", "lost laptop"))
+                .status())
+        .isEqualTo(200);
+
+    Response refused =
+        answer(phone.deviceKey(), id, created, Decision.APPROVE, created.path("number").asString());
+
+    assertThat(refused.status()).isEqualTo(423);
+    assertThat(refused.errorCode()).isEqualTo("user_blocked");
+    assertThat(api.challengeStatus(token, id, 0)).isEqualTo("pending");
+    Response noNew = api.appPost(token, "/api/v1/push/challenges", Map.of("username", username));
+    assertThat(noNew.errorCode()).isEqualTo("user_blocked");
+  }
+
+  @Test
   void denyingAndReportingEndRequestsAndAReportPausesPushesUntilAnAdminResumesThem() {
     JsonNode denied = api.createChallenge(token, username);
     Phone.Run deny = phone.run("deny", denied.path("challengeId").asString());
