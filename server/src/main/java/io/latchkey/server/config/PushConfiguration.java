@@ -42,6 +42,22 @@ public class PushConfiguration {
     return () -> policy;
   }
 
+  /**
+   * LISTEN/NOTIFY when the database is PostgreSQL (several nodes), else a poll of the table (the
+   * embedded database).
+   */
+  @Bean
+  io.latchkey.server.push.ClusterFeed clusterFeed(
+      javax.sql.DataSource dataSource,
+      JdbcClient jdbc,
+      org.springframework.core.env.Environment environment) {
+    String url = environment.getProperty("spring.datasource.url", "");
+    if (url.startsWith("jdbc:postgresql:")) {
+      return new io.latchkey.server.push.PostgresClusterFeed(dataSource, jdbc);
+    }
+    return new io.latchkey.server.push.PollingClusterFeed(jdbc);
+  }
+
   @Bean
   PushDeviceRepository pushDeviceRepository(JdbcClient jdbc) {
     return new JdbcPushDeviceRepository(jdbc);

@@ -5,7 +5,6 @@ import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.push.Challenge;
-import io.latchkey.core.push.ChallengePublisher;
 import io.latchkey.core.push.ChallengeService;
 import io.latchkey.core.push.PushDevice;
 import io.latchkey.core.push.PushDeviceRepository;
@@ -31,12 +30,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The devices connected to this node, each by a server-sent-event stream, and delivery of
- * challenges to them. On connect a device first gets every pending challenge it may answer (those
- * created while it was offline), then each new one as it is published. A challenge is sent at most
- * once per connection. Dead connections are found by a keep-alive comment every 15 s.
+ * challenges to them ({@link ChallengeBroadcast} tells every node about a new challenge). On
+ * connect a device first gets every pending challenge it may answer (those created while it was
+ * offline), then each new one as it is published. A challenge is sent at most once per connection.
+ * Dead connections are found by a keep-alive comment every 15 s.
  */
 @Component
-public class DeviceHub implements ChallengePublisher, org.springframework.context.SmartLifecycle {
+public class DeviceHub implements org.springframework.context.SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(DeviceHub.class);
 
   private final Map<UUID, Set<Connection>> byUser = new ConcurrentHashMap<>();
@@ -93,7 +93,7 @@ public class DeviceHub implements ChallengePublisher, org.springframework.contex
     return emitter;
   }
 
-  @Override
+  /** Delivers a challenge to the devices connected to this node that may answer it. */
   public void publish(Challenge challenge) {
     Set<Connection> mine = byUser.get(challenge.userId().value());
     if (mine == null) {
@@ -139,6 +139,31 @@ public class DeviceHub implements ChallengePublisher, org.springframework.contex
   @Override
   public int getPhase() {
     return Integer.MAX_VALUE;
+  }
+
+  /**
+   * Sends every connected device what is pending for it (each challenge still at most once per
+   * connection): after the cluster feed reconnects, so nothing announced meanwhile is missed.
+   */
+  public void resync() {
+    for (Set<Connection> connections : byUser.values()) {
+      for (Connection connection : connections) {
+        devices
+            .findById(connection.deviceId)
+            .ifPresent(
+                device -> {
+                  for (Challenge challenge : challenges.getObject().pendingFor(device)) {
+                    deliver(connection, device, challenge);
+                  }
+                });
+      }
+    }
+  }
+
+  /** Whether any device of {@code userId} is connected here (to skip lookups for others). */
+  public boolean hasConnections(UUID userId) {
+    Set<Connection> mine = byUser.get(userId);
+    return mine != null && !mine.isEmpty();
   }
 
   /** Devices connected to this node now. */
