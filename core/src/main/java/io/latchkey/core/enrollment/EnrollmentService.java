@@ -184,10 +184,17 @@ public final class EnrollmentService {
             : OptionalLong.empty();
     if (step.isEmpty()) {
       lockout.failed(user, context);
+      OptionalLong skew = skewSeconds(enrollment, code);
       audit.record(
           record(AuditEventType.REGISTRATION_CODE_REJECTED, enrollment, user, context)
               .failure(ErrorCode.INVALID_CODE.code())
-              .detail("the code typed did not match the new secret")
+              .reason(skew.isPresent() ? "clock_skew" : ErrorCode.INVALID_CODE.code())
+              .detail(
+                  skew.isPresent()
+                      ? "the code typed is the new secret's code for "
+                          + skew.getAsLong()
+                          + " s from the server's clock: the phone's clock is off by about that much"
+                      : "the code typed did not match the new secret")
               .build());
       throw new LatchkeyException(ErrorCode.INVALID_CODE, "registration code did not match");
     }
@@ -235,6 +242,32 @@ public final class EnrollmentService {
             .detail("authenticator app registered (attempt " + enrollment.attempt() + ")")
             .build());
     return new Completion(enrollment.id(), false);
+  }
+
+  /**
+   * How far from the server's clock (up to ten minutes either way) a rejected code would have been
+   * right: evidence of a phone with a wrong clock, for the audit record and the diagnosis. Only
+   * called after the code was refused; it never makes a code acceptable.
+   */
+  private OptionalLong skewSeconds(Enrollment enrollment, String code) {
+    var parameters = enrollment.parameters();
+    if (!OtpCodes.isWellFormed(code, parameters.digits())) {
+      return OptionalLong.empty();
+    }
+    long period = parameters.periodSeconds();
+    long current = io.latchkey.core.otp.Totp.step(clock.instant(), parameters.periodSeconds());
+    long reach = Math.max(2, 600 / period);
+    for (long distance = 2; distance <= reach; distance++) {
+      for (long step : new long[] {current - distance, current + distance}) {
+        if (step >= 0
+            && OtpCodes.constantTimeEquals(
+                io.latchkey.core.otp.Totp.generateForStep(enrollment.secret(), parameters, step),
+                code)) {
+          return OptionalLong.of((step - current) * period);
+        }
+      }
+    }
+    return OptionalLong.empty();
   }
 
   /** Times out every pending attempt whose deadline passed (a sweeper calls this). */

@@ -51,7 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
       CreateApiKeyCommand.class,
       ApiKeysCommand.class,
       RevokeApiKeyCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      DiagnoseCommand.class
     })
 public final class AdminCommand implements Callable<Integer> {
   static final String SERVER_VARIABLE = "LATCHKEY_SERVER";

@@ -91,6 +91,12 @@ final class AuditCommand extends AdminSubcommand {
     }
   }
 
+  static void printEvents(JsonNode events, PrintWriter out, boolean withCorrelation) {
+    for (JsonNode event : events) {
+      printEvent(event, out, withCorrelation);
+    }
+  }
+
   private void printTimeline(JsonNode events, PrintWriter out) {
     if (events.isEmpty()) {
       out.println("No audit events match.");
@@ -99,7 +105,11 @@ final class AuditCommand extends AdminSubcommand {
     if (correlationId != null) {
       out.println("Timeline of correlation ID " + correlationId + ":");
     }
-    for (JsonNode event : events) {
+    printEvents(events, out, correlationId == null);
+  }
+
+  private static void printEvent(JsonNode event, PrintWriter out, boolean withCorrelation) {
+    {
       StringBuilder line = new StringBuilder();
       line.append(shown(event, "at"))
           .append("  ")
@@ -110,7 +120,7 @@ final class AuditCommand extends AdminSubcommand {
       field(line, "actor", event, "actor");
       field(line, "ip", event, "ip");
       field(line, "reason", event, "reason");
-      if (correlationId == null) {
+      if (withCorrelation) {
         field(line, "correlation", event, "correlationId");
       }
       out.println(line);

@@ -174,6 +174,11 @@ public class CoreConfiguration {
         policy);
   }
 
+  @Bean
+  io.latchkey.core.diagnosis.Diagnostician diagnostician(AuditLog audit, UserRepository users) {
+    return new io.latchkey.core.diagnosis.Diagnostician(audit, users);
+  }
+
   /** Tests replace it (a {@code @Primary} supplier) to change the step deadline. */
   @Bean
   Supplier<RegistrationPolicy> registrationPolicy(LatchkeyProperties properties) {

@@ -103,7 +103,7 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/api/v1/verify", "/api/v1/push/**")
                     .hasRole("APP")
-                    .requestMatchers("/api/v1/admin/**")
+                    .requestMatchers("/api/v1/admin/**", "/api/v1/diagnostics/**")
                     .hasRole("ADMIN")
                     .anyRequest()
                     .authenticated());

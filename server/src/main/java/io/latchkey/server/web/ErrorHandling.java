@@ -61,9 +61,14 @@ public final class ErrorHandling {
   @ControllerAdvice
   public static class Advice {
     private final ErrorResponses errors;
+    private final io.latchkey.core.audit.AuditLog audit;
+    private final java.time.Clock clock;
 
-    public Advice(ErrorResponses errors) {
+    public Advice(
+        ErrorResponses errors, io.latchkey.core.audit.AuditLog audit, java.time.Clock clock) {
       this.errors = errors;
+      this.audit = audit;
+      this.clock = clock;
     }
 
     @ExceptionHandler(Throwable.class)
@@ -77,6 +82,7 @@ public final class ErrorHandling {
       } else {
         log.debug("request refused: {} ({})", code.code(), error.getMessage());
       }
+      auditRefusedSignedInUser(code, error, request);
       if (error instanceof io.latchkey.core.error.LatchkeyException e
           && ErrorResponses.isApi(request)
           && callerIsAdmin()) {
@@ -91,6 +97,39 @@ public final class ErrorHandling {
               ? e.explanations()
               : java.util.List.of();
       return respond(code, explanations, request, response, errors);
+    }
+
+    /**
+     * A signed-in user turned away because they are blocked or disabled: the page shows a
+     * correlation ID, and the audit record under it is what the administrator's diagnosis reads.
+     */
+    private void auditRefusedSignedInUser(
+        ErrorCode code, Throwable error, HttpServletRequest request) {
+      if (code != ErrorCode.USER_BLOCKED && code != ErrorCode.USER_DISABLED) {
+        return;
+      }
+      var authentication =
+          org.springframework.security.core.context.SecurityContextHolder.getContext()
+              .getAuthentication();
+      if (authentication == null
+          || !(authentication.getPrincipal()
+              instanceof io.latchkey.server.security.SignedInUser who)) {
+        return;
+      }
+      audit.record(
+          io.latchkey.core.audit.AuditEvent.of(
+                  io.latchkey.core.audit.AuditEventType.REQUEST_REJECTED,
+                  Correlation.context(request, who.username()),
+                  clock.instant())
+              .user(who.userId(), who.username())
+              .failure(code.code())
+              .detail(
+                  request.getMethod()
+                      + " "
+                      + request.getRequestURI()
+                      + " refused: "
+                      + error.getMessage())
+              .build());
     }
 
     /** Administrators get the precise reason ("the username is taken"), nobody else. */
