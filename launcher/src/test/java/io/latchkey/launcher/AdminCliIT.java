@@ -155,6 +155,30 @@ class AdminCliIT {
   }
 
   @Test
+  void diagnoseShowsTheCauseTheRemedyAndTheTimeline() {
+    admin("create-user", "frank");
+    admin("block", "frank", "--reason", "phone stolen, ticket 7");
+    CliRun lines = admin("audit", "--user", "frank", "--type", "user.blocked", "--json");
+    Matcher id = Pattern.compile("\"correlationId\":\"([0-9A-Z-]+)\"").matcher(lines.out());
+    assertThat(id.find()).as(lines.toString()).isTrue();
+
+    CliRun diagnosis = admin("diagnose", id.group(1));
+    CliRun malformed = admin("diagnose", "not-an-id");
+
+    assertThat(diagnosis.exit()).as(diagnosis.toString()).isZero();
+    assertThat(diagnosis.out())
+        .contains("Verdict: 1 finding")
+        .contains("1. user_blocked")
+        .contains("Cause:  The user frank is blocked")
+        .contains("phone stolen, ticket 7")
+        .contains("Remedy: ")
+        .contains("Timeline:")
+        .contains("user.blocked");
+    assertThat(malformed.exit()).isEqualTo(1);
+    assertThat(error(malformed).group(2)).isEqualTo("bad_request");
+  }
+
+  @Test
   void createApiKeyQuietPrintsOnlyTheTokenAndKeysCanBeRevoked() {
     CliRun created = admin("create-api-key", "intranet", "--quiet");
     String token = created.out().strip();
