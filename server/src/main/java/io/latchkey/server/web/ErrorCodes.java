@@ -7,6 +7,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.ErrorResponse;
 
 /** Maps whatever went wrong to one stable code: the single place where that decision is made. */
@@ -30,10 +31,7 @@ public final class ErrorCodes {
     if (error instanceof ErrorResponse e) {
       return ofStatus(e.getStatusCode().value());
     }
-    if (error instanceof CannotGetJdbcConnectionException
-        || error instanceof CannotCreateTransactionException
-        || error instanceof DataAccessResourceFailureException
-        || error instanceof TransientDataAccessException) {
+    if (databaseUnavailable(error)) {
       return ErrorCode.SERVICE_UNAVAILABLE;
     }
     if (error instanceof org.springframework.http.converter.HttpMessageNotReadableException
@@ -46,6 +44,41 @@ public final class ErrorCodes {
       return ErrorCode.PAYLOAD_TOO_LARGE;
     }
     return ErrorCode.INTERNAL_ERROR;
+  }
+
+  /**
+   * Whether {@code error} or one of its causes says the database cannot be reached or cannot serve
+   * now (no connection within the pool's time-out, a connection lost, a transient failure). The
+   * causes count too: a failure while a page is written, or while the session is saved, reaches the
+   * filters wrapped in a {@code ServletException}; and a transaction whose connection was lost
+   * fails again on its rollback, which hides the first failure behind "JDBC rollback failed".
+   */
+  public static boolean databaseUnavailable(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof CannotGetJdbcConnectionException
+          || t instanceof CannotCreateTransactionException
+          || t instanceof DataAccessResourceFailureException
+          || t instanceof TransientDataAccessException
+          || t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      // SQLSTATE class 08: connection exception (PostgreSQL's driver throws a plain SQLException).
+      if (t instanceof java.sql.SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+      if (t instanceof TransactionSystemException tx
+          && tx.getApplicationException() != null
+          && databaseUnavailable(tx.getApplicationException())) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   public static ErrorCode ofStatus(int status) {

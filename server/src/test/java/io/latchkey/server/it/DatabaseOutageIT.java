@@ -1,0 +1,317 @@
+package io.latchkey.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.server.LatchkeyServerApplication;
+import io.latchkey.server.testing.Api;
+import io.latchkey.server.testing.Api.Response;
+import io.latchkey.server.testing.Envelopes;
+import io.latchkey.server.testing.MutableClock;
+import io.latchkey.server.testing.PostgresCluster;
+import io.latchkey.server.testing.ServerTestConfiguration;
+import io.latchkey.server.testing.WizardClient;
+import io.latchkey.server.testing.WizardClient.EnrolledUser;
+import io.latchkey.server.testing.WizardClient.Page;
+import io.latchkey.server.testing.WizardClient.Pending;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * PostgreSQL goes away under a running node (issue 6). While it is down every request is answered
+ * promptly with {@code service_unavailable} in the error envelope (JSON for the API, the error page
+ * for pages), never a hang and never a 500: at the moment of the crash, when the pool's connections
+ * fail on first use, and afterwards, when each request waits out the pool's time-out for a new one.
+ * Readiness goes false while liveness stays true. When PostgreSQL is back, the same node serves
+ * again without a restart, and nothing it acknowledged before the outage is lost: the user, the
+ * registered authenticator, the API key, the used code (still refused as reused), the audit record
+ * and the browser session.
+ *
+ * <p>The test owns its PostgreSQL cluster ({@link PostgresCluster}), since it stops it; the rest of
+ * the suite keeps the shared one. It is a PostgreSQL test by nature, so it runs only in the {@code
+ * postgres} failsafe execution (see server/pom.xml).
+ */
+class DatabaseOutageIT {
+  /** Longer than the pool's 5 s connection time-out; a request still open then has hung. */
+  private static final Duration BOUND = Duration.ofSeconds(20);
+
+  /** How long PostgreSQL may take to be back and the node to see it. */
+  private static final Duration RECOVERY = Duration.ofSeconds(60);
+
+  private static final String PASSWORD = "correct horse battery";
+
+  private PostgresCluster cluster;
+  private Path data;
+  private ConfigurableApplicationContext node;
+  private MutableClock clock;
+  private String base;
+  private Api api;
+
+  @BeforeEach
+  void startPostgresAndANode() throws IOException {
+    cluster = PostgresCluster.start();
+    String url = cluster.createDatabase("latchkey_outage");
+    data = Files.createTempDirectory("latchkey-outage-");
+    node =
+        new SpringApplicationBuilder(LatchkeyServerApplication.class, ServerTestConfiguration.class)
+            .run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--latchkey.data=" + data,
+                "--spring.datasource.url=" + url);
+    clock = node.getBean(MutableClock.class);
+    base = "http://127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
+    String password =
+        Files.readString(data.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
+    api = new Api(base, password);
+  }
+
+  @AfterEach
+  void stopEverything() throws IOException {
+    try {
+      if (node != null) {
+        node.close();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+      if (data != null) {
+        try (Stream<Path> files = Files.walk(data)) {
+          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(file);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void whilePostgresIsDownRequestsGetServiceUnavailableAndAfterwardsNothingIsLost() {
+    // Before: acknowledged writes. A user registered through the wizard, an API key, an accepted
+    // code; and a second user signed in, halfway through the wizard, whose session is in the
+    // database.
+    EnrolledUser user = WizardClient.enrollNewUser(api, "steady", clock.instant());
+    String token = api.createApiKey("outage-app");
+    clock.nextStep(30); // registering used up the current step
+    String usedCode = WizardClient.code(user.secret(), clock.instant());
+    Response accepted = api.verify(token, user.username(), usedCode);
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+    String acceptedId = accepted.correlationId();
+
+    api.createUser("midway", PASSWORD);
+    WizardClient browser = new WizardClient(base);
+    browser.signInOrFail("midway", PASSWORD);
+    assertThat(browser.get("/register").status()).isEqualTo(200);
+
+    // Many pooled connections in use a moment ago, as under load.
+    warmThePool();
+
+    // The outage: PostgreSQL crashes (no checkpoint; what was committed is in the WAL).
+    cluster.stop("immediate");
+    assertThat(cluster.running()).isFalse();
+
+    // At once, the pool still holds connections PostgreSQL has just dropped: a request fails on
+    // first use of one (and a transaction's rollback fails too).
+    String nextCode = WizardClient.code(user.secret(), clock.instant().plusSeconds(30));
+    everyKindOfRequestIsRefused("at the crash", token, nextCode, browser);
+
+    // Then the pool has dropped them and cannot open another: each request waits out the pool's
+    // connection time-out (5 s), and must still end in service_unavailable, not a hang.
+    pause(Duration.ofSeconds(1));
+    everyKindOfRequestIsRefused("while down", token, nextCode, browser);
+
+    Response readiness = health("readiness");
+    assertThat(readiness.status()).as("readiness while PostgreSQL is down").isEqualTo(503);
+    assertThat(readiness.json().path("status").asString()).isEqualTo("DOWN");
+    Response liveness = health("liveness");
+    assertThat(liveness.status()).as("liveness while PostgreSQL is down").isEqualTo(200);
+    assertThat(liveness.json().path("status").asString()).isEqualTo("UP");
+
+    // PostgreSQL is back, on the same port and data; the node is not restarted.
+    cluster.restart();
+    awaitReady();
+
+    // The replay state survived: the code accepted before the outage is still used.
+    Response replay = api.verify(token, user.username(), usedCode);
+    Envelopes.assertJsonError(replay, "code_reused");
+
+    // The user, their authenticator and the API key survived; nothing was created meanwhile.
+    Response steady = api.adminGet("/api/v1/admin/users/steady");
+    assertThat(steady.status()).as(steady.toString()).isEqualTo(200);
+    assertThat(steady.json().path("username").asString()).isEqualTo("steady");
+    assertThat(steady.json().path("methods").path(0).path("kind").asString()).isEqualTo("totp");
+    assertThat(api.adminGet("/api/v1/admin/users/lost").status()).isEqualTo(404);
+    assertThat(api.adminGet("/api/v1/admin/api-keys").body()).contains("outage-app");
+
+    // A fresh code verifies.
+    clock.advance(Duration.ofSeconds(30));
+    Response fresh =
+        api.verify(token, user.username(), WizardClient.code(user.secret(), clock.instant()));
+    assertThat(fresh.status()).as(fresh.toString()).isEqualTo(200);
+
+    // The audit record of the verification acknowledged before the outage is still found.
+    JsonNode events = api.auditByCorrelationId(acceptedId);
+    List<String> types = new ArrayList<>();
+    events.forEach(e -> types.add(e.path("type").asString()));
+    assertThat(types).as("audit events of " + acceptedId).contains("verification.accepted");
+
+    // The browser session survived too: the wizard goes on where it was.
+    Pending pending = browser.start();
+    Page done =
+        browser.confirm(
+            pending.enrollmentId(), WizardClient.code(pending.secret(), clock.instant()));
+    assertThat(done.redirectPath()).isEqualTo("/register/done");
+  }
+
+  /**
+   * The API (an application, an administrator reading and writing) and the pages (a first visit, a
+   * sign-in, a signed-in browser in the wizard) each answer 503 with the envelope, within {@link
+   * #BOUND}.
+   */
+  private void everyKindOfRequestIsRefused(
+      String when, String token, String code, WizardClient signedIn) {
+    assertUnavailable(
+        when + ": POST /api/v1/verify", api.send(verifyRequest(token, "steady", code).build()));
+    assertUnavailable(
+        when + ": GET /api/v1/admin/users/steady",
+        api.send(api.asAdmin(api.request("/api/v1/admin/users/steady")).timeout(BOUND).build()));
+    assertUnavailable(
+        when + ": POST /api/v1/admin/users",
+        api.send(
+            api.asAdmin(api.request("/api/v1/admin/users"))
+                .timeout(BOUND)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        Api.JSON.writeValueAsString(
+                            Map.of("username", "lost", "password", PASSWORD))))
+                .build()));
+
+    WizardClient stranger = new WizardClient(base);
+    assertUnavailable(
+        when + ": GET /login",
+        stranger.send(stranger.request("/login").timeout(BOUND).GET().build()));
+    assertUnavailable(
+        when + ": POST /login",
+        stranger.send(
+            stranger
+                .request("/login")
+                .timeout(BOUND)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        WizardClient.formBody(Map.of("username", "steady", "password", PASSWORD))))
+                .build()));
+    assertUnavailable(
+        when + ": GET /register (signed in)",
+        signedIn.send(signedIn.request("/register").timeout(BOUND).GET().build()));
+  }
+
+  /** Readiness checks at once, each borrowing a connection: many were in use a moment ago. */
+  private void warmThePool() {
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Response>> checks = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        checks.add(threads.submit(() -> health("readiness")));
+      }
+      for (Future<Response> check : checks) {
+        assertThat(check.get().status()).as("readiness before the outage").isEqualTo(200);
+      }
+    } catch (ExecutionException e) {
+      throw new AssertionError(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private HttpRequest.Builder verifyRequest(String token, String username, String code) {
+    return api.request("/api/v1/verify")
+        .timeout(BOUND)
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .POST(
+            HttpRequest.BodyPublishers.ofString(
+                Api.JSON.writeValueAsString(Map.of("username", username, "code", code))));
+  }
+
+  private Response health(String probe) {
+    return api.send(api.request("/actuator/health/" + probe).timeout(BOUND).GET().build());
+  }
+
+  /** Polls readiness until it is UP again; fails after {@link #RECOVERY}. */
+  private void awaitReady() {
+    long deadline = System.nanoTime() + RECOVERY.toNanos();
+    Response last = null;
+    while (System.nanoTime() < deadline) {
+      last = health("readiness");
+      if (last.status() == 200) {
+        return;
+      }
+      pause(Duration.ofMillis(250));
+    }
+    throw new AssertionError(
+        "readiness still " + last + " " + RECOVERY + " after PostgreSQL came back");
+  }
+
+  /** 503 with the JSON envelope {@code service_unavailable}; no stack trace, no internal detail. */
+  private static void assertUnavailable(String what, Response response) {
+    assertThat(response.status()).as(what + ": " + response).isEqualTo(503);
+    assertThat(withoutStatusRule(Envelopes.jsonProblems(response, "service_unavailable")))
+        .as(what + ": " + response)
+        .isEmpty();
+  }
+
+  /** 503 with the error page showing {@code service_unavailable}, its ID and time. */
+  private static void assertUnavailable(String what, Page page) {
+    String shown = page.status() + " " + page.contentType() + " " + page.body();
+    assertThat(page.status()).as(what + ": " + shown).isEqualTo(503);
+    assertThat(
+            withoutStatusRule(
+                Envelopes.pageProblems(
+                    page.status(),
+                    page.correlationId(),
+                    page.contentType(),
+                    page.body(),
+                    "service_unavailable")))
+        .as(what + ": " + shown)
+        .isEmpty();
+  }
+
+  /**
+   * The checks of {@link Envelopes} hold for any error but one: they expect a 4xx, which a request
+   * refused for its own fault gets. Here the server is at fault, and 503 (with the status matching
+   * the code, which Envelopes still checks) is the answer.
+   */
+  private static List<String> withoutStatusRule(List<String> problems) {
+    return problems.stream().filter(p -> !p.equals("status 503 is not a 4xx")).toList();
+  }
+}
