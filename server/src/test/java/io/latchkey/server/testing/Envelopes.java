@@ -38,7 +38,12 @@ public final class Envelopes {
           "tools.jackson",
           "com.fasterxml",
           "org.h2",
-          "SQL",
+          // Not "SQL" alone: a page's random CSRF token can contain those three letters.
+          "SQLException",
+          "SQLSTATE",
+          "SQL state",
+          "org.postgresql",
+          "syntax error",
           "Whitelabel",
           "Tomcat",
           "stack trace",
