@@ -179,7 +179,7 @@ record LoadOptions(
     return scheme + "://" + host + ":" + port;
   }
 
-  private static String readPassword(Path file) throws UsageException {
+  static String readPassword(Path file) throws UsageException {
     try {
       String first =
           Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
@@ -192,7 +192,7 @@ record LoadOptions(
     }
   }
 
-  private static int number(String name, String value, int min, int max) throws UsageException {
+  static int number(String name, String value, int min, int max) throws UsageException {
     int n;
     try {
       n = Integer.parseInt(value.strip());

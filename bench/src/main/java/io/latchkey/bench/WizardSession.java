@@ -31,8 +31,6 @@ import java.util.stream.Collectors;
 final class WizardSession implements AutoCloseable {
   private static final Pattern INPUT = Pattern.compile("<input\\b[^>]*>", Pattern.CASE_INSENSITIVE);
   private static final Pattern VALUE = Pattern.compile("\\bvalue=\"([^\"]*)\"");
-  private static final Pattern SECRET =
-      Pattern.compile("<[^>]*\\bid=\"secret\"[^>]*>([^<]*)<", Pattern.CASE_INSENSITIVE);
 
   /** A step of the wizard answered something else than expected. */
   static final class StepFailed extends RuntimeException {
@@ -69,27 +67,15 @@ final class WizardSession implements AutoCloseable {
 
   /** The whole wizard: sign in, start, read the secret, confirm with the current code. */
   Registered register(String username, String password) throws IOException, InterruptedException {
-    Page login = expectStatus(get("/login"), 200, "GET /login");
-    long start = System.nanoTime();
-    Page signedIn =
-        post(
-            "/login",
-            form("username", username, "password", password, "_csrf", csrf(login, "/login")));
-    long signInNanos = System.nanoTime() - start;
-    expectRedirect(signedIn, "/register", "POST /login");
-
-    Page app = expectStatus(get("/register"), 200, "GET /register");
+    SignedIn signedIn = signIn(username, password);
+    Page app = signedIn.app();
     expectRedirect(
         post("/register/start", form("_csrf", csrf(app, "/register"))),
         "/register/scan",
         "POST /register/start");
 
     Page scan = expectStatus(get("/register/scan"), 200, "GET /register/scan");
-    Matcher secretText = SECRET.matcher(scan.body());
-    if (!secretText.find()) {
-      throw new StepFailed("GET /register/scan: no element with id=\"secret\"");
-    }
-    String secret = secretText.group(1).replaceAll("\\s+", "");
+    String secret = elementText(scan.body(), "secret", "GET /register/scan").replaceAll("\\s+", "");
     String enrollment =
         hiddenInput(scan.body(), "enrollment")
             .orElseThrow(() -> new StepFailed("GET /register/scan: no enrollment field"));
@@ -101,7 +87,73 @@ final class WizardSession implements AutoCloseable {
             form("enrollment", enrollment, "code", code, "_csrf", csrf(scan, "/register/scan"))),
         "/register/done",
         "POST /register/confirm");
-    return new Registered(secret, signInNanos);
+    return new Registered(secret, signedIn.nanos());
+  }
+
+  /**
+   * The push path up to its QR code: sign in, choose "push approval" on step 1, and read the
+   * activation link that the page shows under its QR code (element {@code id="activation-uri"}).
+   *
+   * @return the activation link ({@code latchkey://activate?...}) and the sign-in time
+   */
+  PushStarted startPush(String username, String password) throws IOException, InterruptedException {
+    SignedIn signedIn = signIn(username, password);
+    expectRedirect(
+        post("/register/push/start", form("_csrf", csrf(signedIn.app(), "/register"))),
+        "/register/push",
+        "POST /register/push/start");
+    Page activate = expectStatus(get("/register/push"), 200, "GET /register/push");
+    return new PushStarted(
+        elementText(activate.body(), "activation-uri", "GET /register/push (activation)").strip(),
+        signedIn.nanos());
+  }
+
+  /** The number of the test step that the page shows once the device is activated. */
+  String pushNumber() throws IOException, InterruptedException {
+    Page test = expectStatus(get("/register/push"), 200, "GET /register/push");
+    return elementText(test.body(), "number", "GET /register/push (test step)").strip();
+  }
+
+  /** Once the test request is approved, the push page sends the browser to "registered". */
+  void expectPushDone() throws IOException, InterruptedException {
+    expectRedirect(get("/register/push"), "/register/done", "GET /register/push (after approval)");
+  }
+
+  /**
+   * The push path's first page.
+   *
+   * @param activationUri the activation link as text, HTML entities decoded
+   * @param signInNanos the time of POST /login alone
+   */
+  record PushStarted(String activationUri, long signInNanos) {}
+
+  private record SignedIn(Page app, long nanos) {}
+
+  /** GET /login, POST /login (timed: the Argon2id check), GET /register (step 1). */
+  private SignedIn signIn(String username, String password)
+      throws IOException, InterruptedException {
+    Page login = expectStatus(get("/login"), 200, "GET /login");
+    long start = System.nanoTime();
+    Page signedIn =
+        post(
+            "/login",
+            form("username", username, "password", password, "_csrf", csrf(login, "/login")));
+    long signInNanos = System.nanoTime() - start;
+    expectRedirect(signedIn, "/register", "POST /login");
+    Page app = expectStatus(get("/register"), 200, "GET /register");
+    return new SignedIn(app, signInNanos);
+  }
+
+  /** The text of the element with {@code id} (no nested tags), HTML entities decoded. */
+  private static String elementText(String html, String id, String step) {
+    Matcher text =
+        Pattern.compile(
+                "<[^>]*\\bid=\"" + Pattern.quote(id) + "\"[^>]*>([^<]*)<", Pattern.CASE_INSENSITIVE)
+            .matcher(html);
+    if (!text.find()) {
+      throw new StepFailed(step + ": no element with id=\"" + id + "\"");
+    }
+    return unescape(text.group(1));
   }
 
   @Override

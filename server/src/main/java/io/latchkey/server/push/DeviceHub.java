@@ -242,7 +242,11 @@ public class DeviceHub implements org.springframework.context.SmartLifecycle {
       } catch (IOException | IllegalStateException e) {
         log.debug("push connection of device {} closed: {}", deviceId, e.toString());
         remove(this);
-        emitter.completeWithError(e);
+        try {
+          emitter.completeWithError(e);
+        } catch (IllegalStateException alreadyDone) {
+          // The container already ended the request (the device went away): nothing to finish.
+        }
         return false;
       }
     }

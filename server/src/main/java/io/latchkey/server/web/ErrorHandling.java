@@ -74,6 +74,11 @@ public final class ErrorHandling {
     @ExceptionHandler(Throwable.class)
     public Object handle(
         Throwable error, HttpServletRequest request, HttpServletResponse response) {
+      if (clientWentAway(error)) {
+        // A device closed its push stream, or a client gave up: there is nobody to answer.
+        log.debug("client went away: {}", error.toString());
+        return null;
+      }
       ErrorCode code = ErrorCodes.of(error);
       if (code == ErrorCode.INTERNAL_ERROR) {
         log.error("unexpected failure", error);
@@ -130,6 +135,27 @@ public final class ErrorHandling {
                       + " refused: "
                       + error.getMessage())
               .build());
+    }
+
+    /** The connection is gone (broken pipe, reset, an aborted async request). */
+    private static boolean clientWentAway(Throwable error) {
+      for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t
+                instanceof
+                org.springframework.web.context.request.async.AsyncRequestNotUsableException
+            || t.getClass()
+                .getName()
+                .equals("org.apache.catalina.connector.ClientAbortException")) {
+          return true;
+        }
+        if (t instanceof java.io.IOException io
+            && io.getMessage() != null
+            && (io.getMessage().contains("Broken pipe")
+                || io.getMessage().contains("Connection reset"))) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Administrators get the precise reason ("the username is taken"), nobody else. */
