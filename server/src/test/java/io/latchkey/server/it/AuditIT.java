@@ -203,4 +203,72 @@ class AuditIT extends ServerIT {
       }
     }
   }
+
+  /**
+   * The exports open in standard parsers (Python's csv and json modules) and hold the same rows,
+   * including text with commas, quotes and a would-be spreadsheet formula.
+   */
+  @Test
+  void csvAndJsonLinesExportsHoldTheSameRowsForStandardParsers() {
+    String username = "export-" + System.nanoTime();
+    api.createUser(username, "correct horse battery");
+    api.adminPost(
+        "/api/v1/admin/users/" + username + "/block",
+        Map.of("reason", "=HYPERLINK(\"http://evil\"), said \"hi\", then left"));
+    api.adminPost("/api/v1/admin/users/" + username + "/unblock", Map.of("reason", "ok, back"));
+    String query = "?username=" + username;
+
+    Response csv = api.adminGet("/api/v1/admin/audit/export" + query + "&format=csv");
+    Response jsonl = api.adminGet("/api/v1/admin/audit/export" + query + "&format=jsonl");
+    assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+    assertThat(csv.contentType()).startsWith("text/csv");
+    assertThat(jsonl.status()).isEqualTo(200);
+
+    String parser =
+        "import csv, io, json, sys\n"
+            + "data = json.load(sys.stdin)\n"
+            + "rows = list(csv.DictReader(io.StringIO(data['csv'], newline='')))\n"
+            + "lines = [json.loads(l) for l in data['jsonl'].splitlines() if l.strip()]\n"
+            + "print(json.dumps({'csv': rows, 'jsonl': lines}))\n";
+    String parsed =
+        io.latchkey.server.testing.Peers.run(
+            Api.JSON.writeValueAsString(Map.of("csv", csv.body(), "jsonl", jsonl.body())),
+            "/usr/bin/python3",
+            "-c",
+            parser);
+    JsonNode both = Api.JSON.readTree(parsed);
+    JsonNode csvRows = both.path("csv");
+    JsonNode jsonRows = both.path("jsonl");
+
+    assertThat(csvRows.size()).isEqualTo(jsonRows.size()).isEqualTo(3);
+    for (int i = 0; i < csvRows.size(); i++) {
+      for (String column :
+          List.of(
+              "at",
+              "type",
+              "success",
+              "correlationId",
+              "userId",
+              "username",
+              "actor",
+              "ip",
+              "reason",
+              "detail")) {
+        JsonNode value = jsonRows.path(i).path(column);
+        String expected = value.isNull() || value.isMissingNode() ? "" : value.asString();
+        if (!expected.isEmpty() && "=+-@".indexOf(expected.charAt(0)) >= 0) {
+          expected = "'" + expected;
+        }
+        assertThat(csvRows.path(i).path(column).asString())
+            .as("row " + i + " column " + column)
+            .isEqualTo(expected);
+      }
+    }
+    assertThat(jsonRows.path(0).path("type").asString()).isEqualTo("user.created");
+    assertThat(jsonRows.path(1).path("detail").asString())
+        .contains("=HYPERLINK(\"http://evil\"), said \"hi\", then left");
+    assertThat(jsonRows.path(1).path("actor").asString()).isEqualTo("admin");
+    assertThat(api.adminGet("/api/v1/admin/audit/export?format=xml").errorCode())
+        .isEqualTo("bad_request");
+  }
 }
