@@ -155,6 +155,24 @@ class AdminCliIT {
   }
 
   @Test
+  void disableEnableAndResetSayWhatHappened() {
+    admin("create-user", "gail");
+
+    CliRun disabled = admin("disable", "gail", "--reason", "left the company");
+    CliRun enabled = admin("enable", "gail", "--reason", "rehired");
+    CliRun reset = admin("reset-mfa", "gail", "--reason", "lost phone");
+    CliRun again = admin("enable", "gail", "--reason", "twice");
+
+    assertThat(disabled.exit()).as(disabled.toString()).isZero();
+    assertThat(disabled.out()).contains("Disabled gail.").contains("disabled");
+    assertThat(enabled.out())
+        .contains("Enabled gail; 0 method(s) removed: MFA is off until gail registers again.");
+    assertThat(reset.out()).contains("Reset the MFA of gail; 0 method(s) removed.");
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(error(again).group(2)).isEqualTo("conflict");
+  }
+
+  @Test
   void diagnoseShowsTheCauseTheRemedyAndTheTimeline() {
     admin("create-user", "frank");
     admin("block", "frank", "--reason", "phone stolen, ticket 7");

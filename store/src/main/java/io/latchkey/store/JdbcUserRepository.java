@@ -174,6 +174,28 @@ public final class JdbcUserRepository implements UserRepository {
         == 1;
   }
 
+  @Override
+  public boolean disable(UserId id, String reason, Instant at) {
+    return jdbc.sql(
+                "UPDATE users SET status = 'DISABLED', blocked_reason = :reason, blocked_at = :at"
+                    + " WHERE id = :id AND status IN ('ACTIVE', 'BLOCKED')")
+            .param("reason", text(clip(reason, MAX_REASON)))
+            .param("at", time(at))
+            .param("id", id.value())
+            .update()
+        == 1;
+  }
+
+  @Override
+  public boolean enable(UserId id) {
+    return jdbc.sql(
+                "UPDATE users SET status = 'ACTIVE', blocked_reason = NULL, blocked_at = NULL,"
+                    + " failed_attempts = 0 WHERE id = :id AND status = 'DISABLED'")
+            .param("id", id.value())
+            .update()
+        == 1;
+  }
+
   private static User user(ResultSet rs, int row) throws SQLException {
     return new User(
         new UserId(uuid(rs, "id")),

@@ -49,4 +49,10 @@ public interface UserRepository {
 
   /** Unblocks a blocked user and resets the failure count. True if the status changed. */
   boolean unblock(UserId id);
+
+  /** Disables an active or blocked user. True if the status changed. */
+  boolean disable(UserId id, String reason, Instant at);
+
+  /** Enables a disabled user (active, no failures). True if the status changed. */
+  boolean enable(UserId id);
 }

@@ -155,6 +155,26 @@ public final class InMemoryUserRepository implements UserRepository {
     return true;
   }
 
+  @Override
+  public synchronized boolean disable(UserId id, String reason, Instant at) {
+    User user = users.get(id);
+    if (user == null || user.status() == UserStatus.DISABLED) {
+      return false;
+    }
+    put(user, UserStatus.DISABLED, user.failedAttempts(), reason, at);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean enable(UserId id) {
+    User user = users.get(id);
+    if (user == null || user.status() != UserStatus.DISABLED) {
+      return false;
+    }
+    put(user, UserStatus.ACTIVE, 0, null, null);
+    return true;
+  }
+
   private void put(User user, UserStatus status, int failures, String reason, Instant at) {
     users.put(
         user.id(),

@@ -33,16 +33,74 @@ public class AdminUsersController {
   private final MethodRepository methods;
 
   private final io.latchkey.core.push.ChallengeService pushes;
+  private final io.latchkey.core.user.AccountLifecycle lifecycle;
 
   public AdminUsersController(
       Accounts accounts,
       UserRepository users,
       MethodRepository methods,
-      io.latchkey.core.push.ChallengeService pushes) {
+      io.latchkey.core.push.ChallengeService pushes,
+      io.latchkey.core.user.AccountLifecycle lifecycle) {
     this.accounts = accounts;
     this.users = users;
     this.methods = methods;
     this.pushes = pushes;
+    this.lifecycle = lifecycle;
+  }
+
+  @Operation(
+      summary = "Disable a user",
+      description = "Body {\"reason\": \"...\"}. Nothing is accepted from the user until enabled.")
+  @PostMapping(path = "/{username}/disable", consumes = MediaType.APPLICATION_JSON_VALUE)
+  public Map<String, Object> disable(
+      @PathVariable("username") String username,
+      @RequestBody JsonNode body,
+      HttpServletRequest request) {
+    lifecycle.disable(
+        accounts.require(username),
+        JsonFields.optionalText(body, "reason", 500),
+        AdminContext.of(request));
+    return get(username);
+  }
+
+  @Operation(
+      summary = "Enable a disabled user",
+      description =
+          "Body {\"reason\": \"...\"}. Every method is removed: MFA is off until the user"
+              + " registers again (methodsRemoved says how many).")
+  @PostMapping(path = "/{username}/enable", consumes = MediaType.APPLICATION_JSON_VALUE)
+  public Map<String, Object> enable(
+      @PathVariable("username") String username,
+      @RequestBody JsonNode body,
+      HttpServletRequest request) {
+    int removed =
+        lifecycle.enable(
+            accounts.require(username),
+            JsonFields.optionalText(body, "reason", 500),
+            AdminContext.of(request));
+    Map<String, Object> out = get(username);
+    out.put("methodsRemoved", removed);
+    return out;
+  }
+
+  @Operation(
+      summary = "Reset a user's MFA",
+      description =
+          "Body {\"reason\": \"...\"}. Removes every method; the user registers again at the"
+              + " next sign-in.")
+  @PostMapping(path = "/{username}/reset-mfa", consumes = MediaType.APPLICATION_JSON_VALUE)
+  public Map<String, Object> resetMfa(
+      @PathVariable("username") String username,
+      @RequestBody JsonNode body,
+      HttpServletRequest request) {
+    int removed =
+        lifecycle.resetMfa(
+            accounts.require(username),
+            JsonFields.optionalText(body, "reason", 500),
+            AdminContext.of(request));
+    Map<String, Object> out = get(username);
+    out.put("methodsRemoved", removed);
+    return out;
   }
 
   @Operation(

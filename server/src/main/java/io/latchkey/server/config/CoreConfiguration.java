@@ -175,6 +175,19 @@ public class CoreConfiguration {
   }
 
   @Bean
+  io.latchkey.core.user.AccountLifecycle accountLifecycle(
+      UserRepository users,
+      MethodRepository methods,
+      EnrollmentRepository enrollments,
+      io.latchkey.core.push.PushEnrollmentRepository pushEnrollments,
+      Transactions transactions,
+      AuditLog audit,
+      Clock clock) {
+    return new io.latchkey.core.user.AccountLifecycle(
+        users, methods, enrollments, pushEnrollments, transactions, audit, clock);
+  }
+
+  @Bean
   io.latchkey.core.diagnosis.Diagnostician diagnostician(AuditLog audit, UserRepository users) {
     return new io.latchkey.core.diagnosis.Diagnostician(audit, users);
   }

@@ -1,0 +1,127 @@
+package io.latchkey.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.server.testing.Api.Response;
+import io.latchkey.server.testing.Phone;
+import io.latchkey.server.testing.PushWizard;
+import io.latchkey.server.testing.ServerIT;
+import io.latchkey.server.testing.WizardClient;
+import io.latchkey.server.testing.WizardClient.EnrolledUser;
+import io.latchkey.server.testing.WizardClient.Page;
+import io.latchkey.server.testing.WizardClient.Pending;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Disable, enable and reset (PRODUCT 6): a disabled user is refused everywhere; enabling leaves
+ * every method removed, so MFA is off until the user registers again; a reset removes the methods
+ * at once; a registration begun before is dead afterwards; every action is audited with the admin.
+ */
+class AccountLifecycleIT extends ServerIT {
+  private String token;
+
+  @BeforeEach
+  void apiKey() {
+    token = api.createApiKey("lifecycle-" + System.nanoTime());
+  }
+
+  @Test
+  void aDisabledUserIsRefusedAndEnablingLeavesNoMethod() {
+    EnrolledUser user = WizardClient.enrollNewUser(api, newUsername("dora"), clock.instant());
+    clock.nextStep(30);
+
+    Response disabled = lifecycle(user.username(), "disable", "left the company");
+    assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
+    assertThat(disabled.json().path("status").asString()).isEqualTo("disabled");
+    String code = WizardClient.code(user.secret(), clock.instant());
+    assertThat(api.verify(token, user.username(), code).errorCode()).isEqualTo("user_disabled");
+    WizardClient browser = new WizardClient(baseUrl());
+    browser.signInOrFail(user.username(), user.password());
+    assertThat(browser.get("/register").textOf("error-code")).contains("user_disabled");
+    assertThat(lifecycle(user.username(), "disable", "again").errorCode()).isEqualTo("conflict");
+
+    Response enabled = lifecycle(user.username(), "enable", "came back");
+    assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+    assertThat(enabled.json().path("status").asString()).isEqualTo("active");
+    assertThat(enabled.json().path("methodsRemoved").asInt()).isEqualTo(1);
+    assertThat(enabled.json().path("methods").size()).isZero();
+    // MFA is off until the user registers again: the old secret is worthless...
+    assertThat(api.verify(token, user.username(), code).errorCode()).isEqualTo("not_enrolled");
+    // ...and the wizard offers a new registration.
+    assertThat(browser.get("/register").status()).isEqualTo(200);
+    Pending fresh = browser.start();
+    assertThat(fresh.secret()).isNotEqualTo(user.secret());
+
+    JsonNode events =
+        api.adminGet("/api/v1/admin/audit?username=" + user.username()).json().path("events");
+    assertThat(typeWithActor(events, "user.disabled")).isEqualTo("admin");
+    assertThat(typeWithActor(events, "user.enabled")).isEqualTo("admin");
+    assertThat(events.toString()).contains("1 method(s) removed");
+  }
+
+  @Test
+  void aRegistrationBegunBeforeEnablingCannotComplete() {
+    String username = newUsername("eve");
+    api.createUser(username, "correct horse battery");
+    WizardClient browser = new WizardClient(baseUrl());
+    browser.signInOrFail(username, "correct horse battery");
+    Pending pending = browser.start();
+
+    lifecycle(username, "disable", "suspicious");
+    lifecycle(username, "enable", "cleared");
+
+    Page late =
+        browser.confirm(
+            pending.enrollmentId(), WizardClient.code(pending.secret(), clock.instant()));
+    assertThat(late.redirectPath()).isNotEqualTo("/register/done");
+    JsonNode user = api.adminGet("/api/v1/admin/users/" + username).json();
+    assertThat(user.path("methods").size()).isZero();
+  }
+
+  @Test
+  void resettingMfaRemovesAPushDeviceSoItCanNoLongerAnswer() {
+    String username = newUsername("rex");
+    Phone phone = Phone.compliant(clock);
+    PushWizard.register(api, username, phone);
+    JsonNode created = api.createChallenge(token, username);
+
+    Response reset = lifecycle(username, "reset-mfa", "lost phone, ticket 12");
+
+    assertThat(reset.status()).as(reset.body()).isEqualTo(200);
+    assertThat(reset.json().path("methodsRemoved").asInt()).isEqualTo(1);
+    assertThat(reset.json().path("methods").size()).isZero();
+    Phone.Run late =
+        phone.run(
+            "approve",
+            created.path("challengeId").asString(),
+            "--number",
+            created.path("number").asString());
+    assertThat(late.exit()).isNotZero();
+    Response none = api.appPost(token, "/api/v1/push/challenges", Map.of("username", username));
+    assertThat(none.errorCode()).isEqualTo("not_enrolled");
+    JsonNode events =
+        api.adminGet("/api/v1/admin/audit?username=" + username + "&type=user.mfa_reset")
+            .json()
+            .path("events");
+    assertThat(events.size()).isEqualTo(1);
+    assertThat(events.path(0).path("actor").asString()).isEqualTo("admin");
+    assertThat(events.path(0).path("detail").asString()).contains("lost phone, ticket 12");
+  }
+
+  private Response lifecycle(String username, String action, String reason) {
+    return api.adminPost(
+        "/api/v1/admin/users/" + username + "/" + action, Map.of("reason", reason));
+  }
+
+  private static String typeWithActor(JsonNode events, String type) {
+    for (JsonNode event : events) {
+      if (event.path("type").asString().equals(type)) {
+        return event.path("actor").asString();
+      }
+    }
+    throw new AssertionError("no " + type + " in " + events);
+  }
+}
