@@ -9,17 +9,17 @@ import tools.jackson.databind.JsonNode;
  * type asked for. A number where a string belongs is refused, never coerced: {@code 123456} and
  * {@code "0123456"} are different things to a code check (SECURITY-TESTS A1).
  */
-final class JsonFields {
+public final class JsonFields {
   private JsonFields() {}
 
-  static JsonNode object(JsonNode body) {
+  public static JsonNode object(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw bad("the request body must be a JSON object");
     }
     return body;
   }
 
-  static String text(JsonNode body, String field, int maxLength) {
+  public static String text(JsonNode body, String field, int maxLength) {
     JsonNode value = object(body).get(field);
     if (value == null || value.isNull()) {
       throw bad("'" + field + "' is required");
@@ -34,7 +34,7 @@ final class JsonFields {
     return text;
   }
 
-  static String optionalText(JsonNode body, String field, int maxLength) {
+  public static String optionalText(JsonNode body, String field, int maxLength) {
     JsonNode value = object(body).get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -42,13 +42,25 @@ final class JsonFields {
     return text(body, field, maxLength);
   }
 
-  static boolean optionalBoolean(JsonNode body, String field) {
+  public static boolean optionalBoolean(JsonNode body, String field) {
     JsonNode value = object(body).get(field);
     if (value == null || value.isNull()) {
       return false;
     }
     if (!value.isBoolean()) {
       throw bad("'" + field + "' must be true or false");
+    }
+    return value.booleanValue();
+  }
+
+  /** A boolean that may be absent or null (an unknown value): true, false or null. */
+  public static Boolean nullableBoolean(JsonNode body, String field) {
+    JsonNode value = object(body).get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw bad("'" + field + "' must be true, false or null");
     }
     return value.booleanValue();
   }

@@ -23,6 +23,20 @@ public class ChallengeBroadcast implements ChallengePublisher {
   private final ClusterFeed feed;
   private final ChallengeRepository challenges;
 
+  /**
+   * Challenges published here, recently: the feed echoes them back (NOTIFY reaches its sender, the
+   * poll sees every row), and they were already delivered to this node's devices.
+   */
+  private final java.util.Set<UUID> publishedHere =
+      java.util.Collections.newSetFromMap(
+          java.util.Collections.synchronizedMap(
+              new java.util.LinkedHashMap<UUID, Boolean>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<UUID, Boolean> eldest) {
+                  return size() > 10_000;
+                }
+              }));
+
   public ChallengeBroadcast(DeviceHub hub, ClusterFeed feed, ChallengeRepository challenges) {
     this.hub = hub;
     this.feed = feed;
@@ -33,6 +47,7 @@ public class ChallengeBroadcast implements ChallengePublisher {
 
   @Override
   public void publish(Challenge challenge) {
+    publishedHere.add(challenge.id());
     hub.publish(challenge);
     try {
       feed.announce(challenge);
@@ -43,7 +58,7 @@ public class ChallengeBroadcast implements ChallengePublisher {
   }
 
   private void announced(UUID challengeId, UUID userId) {
-    if (userId != null && !hub.hasConnections(userId)) {
+    if (publishedHere.contains(challengeId) || userId != null && !hub.hasConnections(userId)) {
       return;
     }
     challenges.findById(challengeId).ifPresent(hub::publish);

@@ -13,6 +13,7 @@ import io.latchkey.core.push.Posture;
 import io.latchkey.core.push.PushDevice;
 import io.latchkey.core.push.PushEnrollmentService;
 import io.latchkey.core.push.SignedRequest;
+import io.latchkey.server.api.JsonFields;
 import io.latchkey.server.web.Correlation;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -91,15 +92,15 @@ public class DeviceController {
       @RequestBody(required = false) byte[] body, HttpServletRequest request) {
     byte[] bytes = body == null ? new byte[0] : body;
     JsonNode tree = parse(bytes);
-    String code = text(tree, "code", 64);
-    String name = text(tree, "name", MAX_NAME).strip();
+    String code = JsonFields.text(tree, "code", 64);
+    String name = JsonFields.text(tree, "name", MAX_NAME).strip();
     if (name.isEmpty() || name.codePoints().anyMatch(Character::isISOControl)) {
       throw bad("'name' must be a non-empty line of text");
     }
     KeyAlgorithm algorithm =
-        KeyAlgorithm.fromWireName(text(tree, "keyAlgorithm", 16))
+        KeyAlgorithm.fromWireName(JsonFields.text(tree, "keyAlgorithm", 16))
             .orElseThrow(() -> bad("'keyAlgorithm' must be ed25519 or ec_p256"));
-    byte[] publicKey = base64(text(tree, "publicKey", 1024), "publicKey");
+    byte[] publicKey = base64(JsonFields.text(tree, "publicKey", 1024), "publicKey");
     Posture posture = posture(tree.get("posture"));
     SignedRequest proof = signed(request, bytes);
     RequestContext context = Correlation.context(request, "device");
@@ -169,15 +170,15 @@ public class DeviceController {
     UUID id = uuid(challengeId, "challenge ID");
     UUID deviceId;
     try {
-      deviceId = UUID.fromString(text(body, "deviceId", 64));
+      deviceId = UUID.fromString(JsonFields.text(body, "deviceId", 64));
     } catch (IllegalArgumentException e) {
       throw bad("'deviceId' must be a device ID");
     }
     Decision decision =
-        Decision.fromWireName(text(body, "decision", 16))
+        Decision.fromWireName(JsonFields.text(body, "decision", 16))
             .orElseThrow(() -> bad("'decision' must be approve, deny or report"));
-    String number = optionalText(body, "number", 16);
-    byte[] signature = base64(text(body, "signature", 1024), "signature");
+    String number = JsonFields.optionalText(body, "number", 16);
+    byte[] signature = base64(JsonFields.text(body, "signature", 1024), "signature");
     RequestContext context = Correlation.context(request, "device:" + deviceId);
     ChallengeService.Answered answered =
         challenges.answer(deviceId, id, decision, number, signature, context);
@@ -254,7 +255,7 @@ public class DeviceController {
       throw bad("'posture' must be a JSON object");
     }
     Instant clock = null;
-    String deviceClock = optionalText(node, "deviceClock", 64);
+    String deviceClock = JsonFields.optionalText(node, "deviceClock", 64);
     if (deviceClock != null) {
       try {
         clock = Instant.parse(deviceClock);
@@ -262,50 +263,14 @@ public class DeviceController {
         throw bad("'posture.deviceClock' must be an ISO-8601 instant");
       }
     }
-    String version = optionalText(node, "appVersion", 64);
+    String version = JsonFields.optionalText(node, "appVersion", 64);
     return new Posture(
-        optionalBoolean(node, "storageEncrypted"),
-        optionalBoolean(node, "rooted"),
-        optionalBoolean(node, "notificationsEnabled"),
+        JsonFields.nullableBoolean(node, "storageEncrypted"),
+        JsonFields.nullableBoolean(node, "rooted"),
+        JsonFields.nullableBoolean(node, "notificationsEnabled"),
         version == null ? "" : version,
         clock,
-        Boolean.TRUE.equals(optionalBoolean(node, "overridden")));
-  }
-
-  private static Boolean optionalBoolean(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isBoolean()) {
-      throw bad("'" + field + "' must be true, false or null");
-    }
-    return value.booleanValue();
-  }
-
-  private static String text(JsonNode node, String field, int max) {
-    String value = optionalText(node, field, max);
-    if (value == null) {
-      throw bad("'" + field + "' is required");
-    }
-    return value;
-  }
-
-  private static String optionalText(JsonNode node, String field, int max) {
-    if (node == null || !node.isObject()) {
-      throw bad("the request body must be a JSON object");
-    }
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isString()) {
-      throw bad("'" + field + "' must be a JSON string");
-    }
-    if (value.asString().length() > max) {
-      throw bad("'" + field + "' has at most " + max + " characters");
-    }
-    return value.asString();
+        Boolean.TRUE.equals(JsonFields.nullableBoolean(node, "overridden")));
   }
 
   private static byte[] base64(String text, String field) {

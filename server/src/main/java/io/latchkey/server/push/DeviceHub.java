@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,15 +183,7 @@ public class DeviceHub implements org.springframework.context.SmartLifecycle {
     if (!connection.sent.add(challenge.id())) {
       return;
     }
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("challengeId", challenge.id().toString());
-    data.put("userId", challenge.userId().toString());
-    data.put("username", challenge.username());
-    data.put("application", challenge.application());
-    data.put("ip", challenge.requesterIp());
-    data.put("createdAt", challenge.createdAt().toString());
-    data.put("expiresAt", challenge.expiresAt().toString());
-    data.put("purpose", challenge.purpose().wireName());
+    Map<String, Object> data = DeviceController.view(challenge);
     if (connection.send(
         SseEmitter.event()
             .name("challenge")

@@ -97,7 +97,7 @@ public final class PostgresClusterFeed implements ClusterFeed {
         PGConnection postgres = connection.unwrap(PGConnection.class);
         if (!first) {
           log.info("cluster feed reconnected; resending what is pending to connected devices");
-          reconnects.forEach(ChallengeBroadcastSafety::run);
+          reconnects.forEach(PostgresClusterFeed::runSafely);
         }
         first = false;
         backoff = 250;
@@ -157,13 +157,11 @@ public final class PostgresClusterFeed implements ClusterFeed {
   }
 
   /** Runs a reconnect listener so that one failing listener does not stop the feed. */
-  private static final class ChallengeBroadcastSafety {
-    static void run(Runnable listener) {
-      try {
-        listener.run();
-      } catch (RuntimeException e) {
-        log.warn("resync after reconnect failed: {}", e.toString());
-      }
+  private static void runSafely(Runnable listener) {
+    try {
+      listener.run();
+    } catch (RuntimeException e) {
+      log.warn("resync after reconnect failed: {}", e.toString());
     }
   }
 }

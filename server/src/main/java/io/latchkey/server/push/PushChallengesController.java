@@ -9,6 +9,7 @@ import io.latchkey.core.push.ChallengeState;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.Username;
+import io.latchkey.server.api.JsonFields;
 import io.latchkey.server.security.ApiClient;
 import io.latchkey.server.web.Correlation;
 import io.swagger.v3.oas.annotations.Operation;
@@ -67,12 +68,9 @@ public class PushChallengesController {
       @RequestBody JsonNode body,
       @AuthenticationPrincipal ApiClient client,
       HttpServletRequest request) {
-    if (body == null || !body.isObject()) {
-      throw bad("the request body must be a JSON object");
-    }
-    String username = text(body, "username", 200, true);
-    String application = text(body, "application", 100, false);
-    String ip = text(body, "ip", 45, false);
+    String username = JsonFields.text(body, "username", 200);
+    String application = JsonFields.optionalText(body, "application", 100);
+    String ip = JsonFields.optionalText(body, "ip", 45);
     if (application != null && application.codePoints().anyMatch(Character::isISOControl)) {
       throw bad("'application' must be one line of text without control characters");
     }
@@ -145,23 +143,6 @@ public class PushChallengesController {
     }
     result.put("checkedAt", Instant.now(clock).toString());
     return result;
-  }
-
-  private static String text(JsonNode body, String field, int max, boolean required) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      if (required) {
-        throw bad("'" + field + "' is required");
-      }
-      return null;
-    }
-    if (!value.isString()) {
-      throw bad("'" + field + "' must be a JSON string");
-    }
-    if (value.asString().length() > max) {
-      throw bad("'" + field + "' has at most " + max + " characters");
-    }
-    return value.asString();
   }
 
   private static LatchkeyException bad(String why) {
