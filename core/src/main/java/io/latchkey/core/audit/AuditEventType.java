@@ -48,7 +48,15 @@ public enum AuditEventType {
   PUSH_CHALLENGE_EXPIRED("push_challenge.expired"),
   PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
   PUSH_BLOCKED("push.blocked"),
-  PUSH_UNBLOCKED("push.unblocked");
+  PUSH_UNBLOCKED("push.unblocked"),
+  // --- lead: second factor at sign-in, backup codes, registration links ---
+  SIGN_IN_COMPLETED("sign_in.completed"),
+  STEP_UP_SUCCEEDED("step_up.succeeded"),
+  METHOD_REMOVED("method.removed"),
+  BACKUP_CODES_GENERATED("backup_codes.generated"),
+  REGISTRATION_LINK_ISSUED("registration_link.issued"),
+  REGISTRATION_LINK_USED("registration_link.used"),
+  REGISTRATION_LINK_REJECTED("registration_link.rejected");
 
   private final String wireName;
 
