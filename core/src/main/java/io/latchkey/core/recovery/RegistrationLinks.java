@@ -104,11 +104,13 @@ public final class RegistrationLinks {
     return new Issued(link, token);
   }
 
-  /** The user a token would sign in, without redeeming it (the page that asks to continue). */
-  public Optional<User> peek(String token) {
-    return find(token)
-        .filter(link -> link.usableAt(clock.instant()))
-        .flatMap(link -> users.findById(link.userId()));
+  /**
+   * The user a token would sign in, without redeeming it (the page that asks to continue). A link
+   * that cannot be used is refused as {@link #redeem} refuses it, audited under the request's
+   * correlation ID, so the administrator can look up the page the user saw.
+   */
+  public User peek(String token, RequestContext context) {
+    return check(token, false, context);
   }
 
   /**
@@ -118,6 +120,10 @@ public final class RegistrationLinks {
    *     (one answer for all, the audit has the reason), {@code user_blocked}, {@code user_disabled}
    */
   public User redeem(String token, RequestContext context) {
+    return check(token, true, context);
+  }
+
+  private User check(String token, boolean redeem, RequestContext context) {
     Instant now = clock.instant();
     Optional<RegistrationLink> found = find(token);
     if (found.isEmpty()) {
@@ -146,6 +152,9 @@ public final class RegistrationLinks {
               .detail("registration link refused: " + e.detail())
               .build());
       throw e;
+    }
+    if (!redeem) {
+      return user;
     }
     if (!links.markUsedIfUsable(link.id(), now)) {
       throw rejected(link, user, "used", "the registration link was just used", context);

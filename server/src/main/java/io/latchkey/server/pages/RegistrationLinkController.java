@@ -1,6 +1,6 @@
 package io.latchkey.server.pages;
 
-import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.recovery.RegistrationLinks;
 import io.latchkey.core.user.User;
 import io.latchkey.server.security.SignedInUser;
@@ -8,7 +8,6 @@ import io.latchkey.server.web.Correlation;
 import io.latchkey.server.web.ErrorResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.Optional;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -41,13 +40,15 @@ public class RegistrationLinkController {
       HttpServletResponse response,
       Model model) {
     response.setHeader("Cache-Control", "no-store");
-    Optional<User> user = links.peek(token);
-    if (user.isEmpty()) {
-      response.setStatus(ErrorCode.LINK_EXPIRED.httpStatus());
-      model.addAttribute("error", errors.envelope(ErrorCode.LINK_EXPIRED, request).error());
+    User user;
+    try {
+      user = links.peek(token, Correlation.context(request, "registration-link"));
+    } catch (LatchkeyException e) {
+      response.setStatus(e.code().httpStatus());
+      model.addAttribute("error", errors.envelope(e.code(), request).error());
       return "enroll";
     }
-    model.addAttribute("linkUser", user.get());
+    model.addAttribute("linkUser", user);
     model.addAttribute("token", token);
     return "enroll";
   }

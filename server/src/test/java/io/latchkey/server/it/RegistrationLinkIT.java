@@ -58,7 +58,16 @@ class RegistrationLinkIT extends ServerIT {
       assertThat(browser.findElement(By.id("error-code")).getText()).isEqualTo("link_expired");
       assertThat(browser.findElement(By.id("error-message")).getText())
           .contains("Ask your administrator for a new one");
-      assertThat(browser.findElement(By.id("correlation-id")).getText()).isNotBlank();
+      String shown = browser.findElement(By.id("correlation-id")).getText();
+      // The administrator looks the ID up and reads why, and what to do.
+      Response diagnosis = api.adminGet("/api/v1/diagnostics/" + shown);
+      assertThat(diagnosis.status()).as(diagnosis.body()).isEqualTo(200);
+      assertThat(diagnosis.json().path("findings").get(0).path("code").asString())
+          .isEqualTo("link_expired");
+      assertThat(diagnosis.json().path("findings").get(0).path("cause").asString())
+          .contains("already been used");
+      assertThat(diagnosis.json().path("findings").get(0).path("remedy").asString())
+          .contains("latchkey admin registration-link " + username);
     } finally {
       browser.quit();
     }
