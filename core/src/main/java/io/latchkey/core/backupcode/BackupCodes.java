@@ -27,6 +27,17 @@ import java.util.UUID;
 public final class BackupCodes {
   public static final int COUNT = 10;
 
+  /**
+   * How codes are hashed: Argon2id with 4 MiB, 2 passes, 1 lane, a 16-byte salt per code. Lighter
+   * than passwords' 19 MiB because 50 random bits already make an offline search of a stolen table
+   * hopeless (NIST SP 800-63B rev. 4 allows a small work factor for them), and an attempt compares
+   * against up to {@value #COUNT} hashes. Cost measured by BackupCodeBenchmark
+   * (docs/BENCHMARKS.md).
+   */
+  public static final int HASH_MEMORY_KIB = 4 * 1024;
+
+  public static final int HASH_ITERATIONS = 2;
+
   private final BackupCodeRepository repository;
   private final PasswordHasher hasher;
   private final Transactions transactions;

@@ -69,13 +69,9 @@ public class CoreConfiguration {
     return KeyFile.loadOrCreate(KeyFile.defaultLocation(properties.data()), random).cipher(random);
   }
 
-  /**
-   * Backup codes carry 50 random bits, so a lighter Argon2id than passwords' is enough to make an
-   * offline search of a stolen table hopeless (NIST SP 800-63B rev. 4 allows a small work factor
-   * for them), and keeps an attempt, which compares against at most ten hashes, cheap: 4 MiB, 2
-   * passes, 1 lane, a 16-byte salt per code (SECURITY-TESTS E1). Figures in docs/BENCHMARKS.md.
-   */
-  static final PasswordHasher BACKUP_CODE_HASHER = argon2id(4 * 1024, 2);
+  /** Backup codes' lighter Argon2id (see {@link BackupCodes#HASH_MEMORY_KIB} for why). */
+  static final PasswordHasher BACKUP_CODE_HASHER =
+      argon2id(BackupCodes.HASH_MEMORY_KIB, BackupCodes.HASH_ITERATIONS);
 
   @Bean
   PasswordHasher passwordHasher() {
