@@ -56,7 +56,8 @@ public enum AuditEventType {
   BACKUP_CODES_GENERATED("backup_codes.generated"),
   REGISTRATION_LINK_ISSUED("registration_link.issued"),
   REGISTRATION_LINK_USED("registration_link.used"),
-  REGISTRATION_LINK_REJECTED("registration_link.rejected");
+  REGISTRATION_LINK_REJECTED("registration_link.rejected"),
+  OTHER_SESSIONS_ENDED("sessions.others_ended");
 
   private final String wireName;
 

@@ -1,5 +1,8 @@
 package io.latchkey.server.pages;
 
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditEventType;
+import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.backupcode.BackupCodes;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
@@ -11,6 +14,7 @@ import io.latchkey.core.verification.Lockout;
 import io.latchkey.server.web.Correlation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Controller;
@@ -32,13 +36,22 @@ public class AccountController {
   private final SessionStages stages;
   private final UserMethods methods;
   private final BackupCodes backupCodes;
+  private final AuditLog audit;
+  private final Clock clock;
 
   public AccountController(
-      CurrentUser currentUser, SessionStages stages, UserMethods methods, BackupCodes backupCodes) {
+      CurrentUser currentUser,
+      SessionStages stages,
+      UserMethods methods,
+      BackupCodes backupCodes,
+      AuditLog audit,
+      Clock clock) {
     this.currentUser = currentUser;
     this.stages = stages;
     this.methods = methods;
     this.backupCodes = backupCodes;
+    this.audit = audit;
+    this.clock = clock;
   }
 
   @GetMapping
@@ -51,7 +64,7 @@ public class AccountController {
     model.addAttribute("user", user);
     model.addAttribute("methods", views(methods.list(user.id())));
     model.addAttribute("backupCodes", backupCodes.summary(user.id()));
-    if (done != null && List.of("removed", "added").contains(done)) {
+    if (done != null && List.of("removed", "added", "signedOut").contains(done)) {
       model.addAttribute("notice", "account.done." + done);
     }
     return "account";
@@ -85,6 +98,25 @@ public class AccountController {
     model.addAttribute("codes", issued.codes());
     model.addAttribute("issuedAt", PageModel.minutes(issued.at()));
     return "backup-codes";
+  }
+
+  /** Signs the user out of every other browser (a lost or shared computer, after a recovery). */
+  @PostMapping("/sessions/end-others")
+  public String endOtherSessions(HttpServletRequest request) {
+    User user = currentUser.require();
+    if (!stages.steppedUp()) {
+      return SessionStages.stepUpRedirect("/account");
+    }
+    int ended = stages.endOtherSessions(request);
+    audit.record(
+        AuditEvent.of(
+                AuditEventType.OTHER_SESSIONS_ENDED,
+                Correlation.context(request, user.username().value()),
+                clock.instant())
+            .user(user.id(), user.username().value())
+            .detail(ended + " other browser session(s) signed out by the user")
+            .build());
+    return "redirect:/account?done=signedOut";
   }
 
   /** A registered method as the account page shows it. */

@@ -15,6 +15,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,6 +31,7 @@ public class SessionStages {
   private final MethodRepository methods;
   private final BackupCodes backupCodes;
   private final LatchkeyProperties properties;
+  private final FindByIndexNameSessionRepository<? extends Session> sessions;
   private final Clock clock;
 
   public SessionStages(
@@ -36,11 +39,13 @@ public class SessionStages {
       MethodRepository methods,
       BackupCodes backupCodes,
       LatchkeyProperties properties,
+      FindByIndexNameSessionRepository<? extends Session> sessions,
       Clock clock) {
     this.contexts = contexts;
     this.methods = methods;
     this.backupCodes = backupCodes;
     this.properties = properties;
+    this.sessions = sessions;
     this.clock = clock;
   }
 
@@ -98,6 +103,25 @@ public class SessionStages {
       return false;
     }
     return steppedUp() || who.get().via() == SignedInUser.Via.REGISTRATION_LINK || !hasFactor(user);
+  }
+
+  /**
+   * Signs the user out everywhere but here (a phone given away, a recovery; SECURITY-TESTS E4):
+   * every other session of theirs in the database is deleted, on every node at once.
+   *
+   * @return how many sessions were ended
+   */
+  public int endOtherSessions(HttpServletRequest request) {
+    SignedInUser who = current().orElseThrow();
+    String here = request.getSession().getId();
+    int ended = 0;
+    for (String id : sessions.findByPrincipalName(who.getName()).keySet()) {
+      if (!id.equals(here)) {
+        sessions.deleteById(id);
+        ended++;
+      }
+    }
+    return ended;
   }
 
   /** Where to send a session that must prove (again) a factor first. */

@@ -121,4 +121,33 @@ class SecondFactorSignInIT extends ServerIT {
     assertThat(mismatch.textOf("error-code")).contains("number_mismatch");
     assertThat(third.get("/account").redirectPath()).isEqualTo("/login/verify");
   }
+
+  @Test
+  void signingOutEverywhereElseEndsTheOtherSessionsOnly() {
+    EnrolledUser user = WizardClient.enrollNewUser(api, newUsername("elsewhere"), clock.instant());
+    WizardClient laptop = signedInWithCode(user);
+    WizardClient kiosk = signedInWithCode(user);
+    assertThat(kiosk.get("/account").status()).isEqualTo(200);
+
+    Page ended = laptop.post("/account/sessions/end-others", Map.of());
+
+    assertThat(ended.redirectPath()).isEqualTo("/account?done=signedOut");
+    assertThat(laptop.get("/account").status()).isEqualTo(200);
+    assertThat(kiosk.get("/account").location()).contains("/login");
+    assertThat(api.adminGet("/api/v1/admin/audit?username=" + user.username()).body())
+        .as("the kiosk, and the browser that registered the user")
+        .contains("2 other browser session(s) signed out");
+  }
+
+  private WizardClient signedInWithCode(EnrolledUser user) {
+    clock.nextStep(30);
+    WizardClient browser = new WizardClient(baseUrl());
+    browser.signIn(user.username(), PASSWORD);
+    browser.get("/login/verify");
+    Page verified =
+        browser.post(
+            "/login/verify", Map.of("code", WizardClient.code(user.secret(), clock.instant())));
+    assertThat(verified.redirectPath()).isEqualTo("/account");
+    return browser;
+  }
 }
