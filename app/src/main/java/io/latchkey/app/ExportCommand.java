@@ -98,8 +98,9 @@ final class ExportCommand extends AppSubcommand {
   private boolean checkOptions() {
     boolean aegis = format.equals("aegis");
     if (!aegis && !format.equals("otpauth")) {
-      throw new ParameterException(
-          spec.commandLine(), "Unknown format '" + format + "'; expected aegis or otpauth");
+      // Not a usage error: picocli's handler would hide a sentence that says "otpauth".
+      throw new AppException(
+          "Unknown export format " + Messages.quote(format) + "; expected aegis or otpauth.");
     }
     if (encrypt && !aegis) {
       throw new ParameterException(spec.commandLine(), "--encrypt works with --format aegis only");
