@@ -96,13 +96,11 @@ final class ImportCommand extends AppSubcommand {
     }
     FilePasswords passwords = new FilePasswords(app().env(), app().prompt());
     ImportReader reader = new ImportReader(passwords::forImport);
-    boolean stdinRead = false;
+    if (files.stream().filter(f -> f.equals("-")).count() > 1) {
+      throw new AppException("Standard input (-) can be imported only once.");
+    }
     for (String file : files) {
       if (file.equals("-")) {
-        if (stdinRead) {
-          throw new AppException("Standard input (-) can be imported only once.");
-        }
-        stdinRead = true;
         reader.stdin(app().stdin());
       } else {
         reader.file(Path.of(file));
