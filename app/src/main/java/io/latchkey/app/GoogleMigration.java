@@ -137,7 +137,9 @@ final class GoogleMigration {
                 + numbers
                 + " of "
                 + size
-                + " of a Google Authenticator export "
+                + " of the Google Authenticator export that "
+                + Messages.foreign(export.get(0).source())
+                + " belongs to "
                 + (missing.size() == 1 ? "is" : "are")
                 + " missing, so its accounts were not imported; import "
                 + (missing.size() == 1 ? "that QR code" : "those QR codes")
@@ -149,10 +151,14 @@ final class GoogleMigration {
         }
       }
     }
-    if (exports.size() > 1 && exports.values().stream().anyMatch(GoogleMigration::incomplete)) {
+    // Parts of two split exports, one of them incomplete, are most likely codes of two exports
+    // taken for one (§2.3: report that the parts are from different exports).
+    List<List<Part>> split =
+        exports.values().stream().filter(e -> e.get(0).batchSize() > 1).toList();
+    if (split.size() > 1 && split.stream().anyMatch(GoogleMigration::incomplete)) {
       into.warn(
           "The QR codes come from "
-              + exports.size()
+              + split.size()
               + " different Google Authenticator exports (their batch IDs differ)");
     }
   }

@@ -110,7 +110,8 @@ final class ImportCommand extends AppSubcommand {
       reader.image(image);
     }
     for (int i = 0; i < uris.size(); i++) {
-      reader.uri(uris.get(i), uris.size() == 1 ? "the --uri" : "--uri number " + (i + 1));
+      reader.uri(
+          uris.get(i), uris.size() == 1 ? "the --uri argument" : "--uri argument " + (i + 1));
     }
     return reader.finish();
   }

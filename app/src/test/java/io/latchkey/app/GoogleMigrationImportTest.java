@@ -126,13 +126,80 @@ class GoogleMigrationImportTest {
     assertThat(result.exit()).isZero();
     assertThat(result.err())
         .contains(
-            "Warning: Part 2 of 2 of a Google Authenticator export is missing, so its accounts"
-                + " were not imported; import that QR code too (the other parts were imported).");
+            "Warning: Part 2 of 2 of the Google Authenticator export that the QR code in "
+                + fixture("google-migration-batch-1of2.png")
+                + " belongs to is missing, so its accounts were not imported; import that QR code"
+                + " too (the other parts were imported).");
     assertThat(app.ok("list")).contains("Batch One", "Batch Two").doesNotContain("Batch Three");
 
     AppDriver.Result rest = app.run("import", "--uri", lines("google-migration-batch.txt").get(1));
     assertThat(rest.err()).contains("Warning: Part 1 of 2");
     InteropCodes.assertTotpCodes(app, InteropCodes.BATCH.get(2));
+  }
+
+  @Test
+  void partsOfTwoDifferentSplitExportsAreSaidToBeFromDifferentExports() throws Exception {
+    AppDriver app = phone();
+    String otherExport = migrationUri(7, 0, 2, "Other", "olga", new byte[20]);
+
+    AppDriver.Result result =
+        app.run("import", "--qr", fixture("google-migration-batch-1of2.png"), "--uri", otherExport);
+
+    assertThat(result.exit()).isZero();
+    assertThat(result.err().lines().filter(l -> l.startsWith("Warning")))
+        .containsExactly(
+            "Warning: Part 2 of 2 of the Google Authenticator export that the QR code in "
+                + fixture("google-migration-batch-1of2.png")
+                + " belongs to is missing, so its accounts were not imported; import that QR code"
+                + " too (the other parts were imported).",
+            "Warning: Part 2 of 2 of the Google Authenticator export that the --uri argument belongs"
+                + " to is missing, so its accounts were not imported; import that QR code too (the other"
+                + " parts were imported).",
+            "Warning: The QR codes come from 2 different Google Authenticator exports (their"
+                + " batch IDs differ).");
+    assertThat(app.ok("list")).contains("Batch One", "Other: olga");
+  }
+
+  @Test
+  void aCompleteExportBesideAnIncompleteOneIsNotTakenForADifferentPart() {
+    AppDriver.Result result =
+        phone()
+            .run(
+                "import",
+                fixture("google-migration.txt"),
+                "--qr",
+                fixture("google-migration-batch-1of2.png"));
+
+    assertThat(result.err()).contains("Part 2 of 2").doesNotContain("different");
+  }
+
+  /** An export of one TOTP entry written with protobuf-java, as Google Authenticator would. */
+  private static String migrationUri(
+      int batchId, int index, int size, String issuer, String name, byte[] secret)
+      throws Exception {
+    java.io.ByteArrayOutputStream entry = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream e =
+        com.google.protobuf.CodedOutputStream.newInstance(entry);
+    e.writeByteArray(1, secret);
+    e.writeString(2, name);
+    e.writeString(3, issuer);
+    e.writeEnum(4, 1);
+    e.writeEnum(5, 1);
+    e.writeEnum(6, 2);
+    e.flush();
+    java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream p =
+        com.google.protobuf.CodedOutputStream.newInstance(payload);
+    p.writeByteArray(1, entry.toByteArray());
+    p.writeInt32(2, 1);
+    p.writeInt32(3, size);
+    p.writeInt32(4, index);
+    p.writeInt32(5, batchId);
+    p.flush();
+    return "otpauth-migration://offline?data="
+        + java.net.URLEncoder.encode(
+            java.util.Base64.getEncoder().encodeToString(payload.toByteArray()),
+            java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   @Test
