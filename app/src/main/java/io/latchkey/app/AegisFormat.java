@@ -103,7 +103,12 @@ final class AegisFormat {
         throw new ImportProblem("the file is damaged (a plain vault needs its entries in \"db\")");
       }
     } else {
-      content = parse(decrypt(root, slots, header.get("params"), password, into));
+      byte[] plaintext = decrypt(root, slots, header.get("params"), password, into);
+      try {
+        content = parse(plaintext);
+      } finally {
+        Arrays.fill(plaintext, (byte) 0);
+      }
     }
     readContent(content, source, into);
   }
