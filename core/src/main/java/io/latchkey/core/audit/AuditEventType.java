@@ -48,7 +48,12 @@ public enum AuditEventType {
   PUSH_CHALLENGE_EXPIRED("push_challenge.expired"),
   PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
   PUSH_BLOCKED("push.blocked"),
-  PUSH_UNBLOCKED("push.unblocked");
+  PUSH_UNBLOCKED("push.unblocked"),
+  // --- notices ---
+  USER_EMAIL_CHANGED("user.email_changed"),
+  NOTICE_SENT("notice.sent"),
+  NOTICE_FAILED("notice.failed"),
+  NOTICE_NOT_SENT("notice.not_sent");
 
   private final String wireName;
 

@@ -5,6 +5,8 @@ import io.latchkey.core.enrollment.RegistrationPolicy;
 import io.latchkey.core.method.Method;
 import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.MethodKind;
+import io.latchkey.core.notice.NoticePolicy;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.otp.OtpParameters;
 import io.latchkey.core.otp.Secret;
 import io.latchkey.core.otp.Totp;
@@ -45,6 +47,8 @@ public final class CoreFixture {
   public final InMemoryAuditLog audit = new InMemoryAuditLog();
   public final SecureRandom random = Requests.seededRandom(20260302L);
   public final TotpVerifier verifier = new TotpVerifier(WINDOW);
+  public final InMemoryNoticeRepository noticeStore = new InMemoryNoticeRepository();
+  public final Notices notices;
   public final Lockout lockout;
   public final EnrollmentService enrollment;
   public final VerificationService verification;
@@ -53,7 +57,21 @@ public final class CoreFixture {
    * @param lockoutThreshold consecutive failures after which a user is blocked
    */
   public CoreFixture(int lockoutThreshold) {
-    lockout = new Lockout(users, audit, clock, new LockoutPolicy(lockoutThreshold));
+    notices =
+        new Notices(
+            noticeStore,
+            users,
+            audit,
+            clock,
+            new NoticePolicy(true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5)));
+    lockout =
+        new Lockout(
+            users,
+            audit,
+            clock,
+            new LockoutPolicy(lockoutThreshold),
+            new DirectTransactions(),
+            notices);
     enrollment =
         new EnrollmentService(
             enrollments,
@@ -65,7 +83,8 @@ public final class CoreFixture {
             verifier,
             clock,
             random,
-            () -> POLICY);
+            () -> POLICY,
+            notices);
     verification =
         new VerificationService(
             users, List.of(new TotpMethod(credentials, verifier)), lockout, audit, clock);

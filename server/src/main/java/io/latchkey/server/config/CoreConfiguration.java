@@ -8,6 +8,9 @@ import io.latchkey.core.enrollment.EnrollmentRepository;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.enrollment.RegistrationPolicy;
 import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.notice.NoticeAddresses;
+import io.latchkey.core.notice.NoticeRepository;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.otp.OtpParameters;
 import io.latchkey.core.otp.TotpVerifier;
 import io.latchkey.core.totp.TotpCredentialRepository;
@@ -26,6 +29,7 @@ import io.latchkey.store.JdbcApiKeyRepository;
 import io.latchkey.store.JdbcAuditLog;
 import io.latchkey.store.JdbcEnrollmentRepository;
 import io.latchkey.store.JdbcMethodRepository;
+import io.latchkey.store.JdbcNoticeRepository;
 import io.latchkey.store.JdbcSignInThrottleRepository;
 import io.latchkey.store.JdbcTotpCredentialRepository;
 import io.latchkey.store.JdbcUserRepository;
@@ -122,8 +126,19 @@ public class CoreConfiguration {
 
   @Bean
   Lockout lockout(
-      UserRepository users, AuditLog audit, Clock clock, LatchkeyProperties properties) {
-    return new Lockout(users, audit, clock, new LockoutPolicy(properties.lockoutThreshold()));
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      LatchkeyProperties properties,
+      Transactions transactions,
+      Notices notices) {
+    return new Lockout(
+        users,
+        audit,
+        clock,
+        new LockoutPolicy(properties.lockoutThreshold()),
+        transactions,
+        notices);
   }
 
   @Bean
@@ -160,7 +175,8 @@ public class CoreConfiguration {
       TotpVerifier verifier,
       Clock clock,
       SecureRandom random,
-      Supplier<RegistrationPolicy> policy) {
+      Supplier<RegistrationPolicy> policy,
+      Notices notices) {
     return new EnrollmentService(
         enrollments,
         users,
@@ -171,7 +187,8 @@ public class CoreConfiguration {
         verifier,
         clock,
         random,
-        policy);
+        policy,
+        notices);
   }
 
   @Bean
@@ -182,9 +199,37 @@ public class CoreConfiguration {
       io.latchkey.core.push.PushEnrollmentRepository pushEnrollments,
       Transactions transactions,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      Notices notices) {
     return new io.latchkey.core.user.AccountLifecycle(
-        users, methods, enrollments, pushEnrollments, transactions, audit, clock);
+        users, methods, enrollments, pushEnrollments, transactions, audit, clock, notices);
+  }
+
+  // --- notices ---
+
+  @Bean
+  NoticeRepository noticeRepository(JdbcClient jdbc) {
+    return new JdbcNoticeRepository(jdbc);
+  }
+
+  @Bean
+  Notices notices(
+      NoticeRepository notices,
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      MailProperties mail) {
+    return new Notices(notices, users, audit, clock, mail.policy());
+  }
+
+  @Bean
+  NoticeAddresses noticeAddresses(
+      UserRepository users,
+      Notices notices,
+      Transactions transactions,
+      AuditLog audit,
+      Clock clock) {
+    return new NoticeAddresses(users, notices, transactions, audit, clock);
   }
 
   @Bean
