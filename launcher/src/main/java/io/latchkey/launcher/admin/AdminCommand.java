@@ -51,6 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
       DisableCommand.class,
       EnableCommand.class,
       ResetMfaCommand.class,
+      SetEmailCommand.class,
       CreateApiKeyCommand.class,
       ApiKeysCommand.class,
       RevokeApiKeyCommand.class,
