@@ -6,6 +6,8 @@ import io.latchkey.server.testing.Api.Response;
 import io.latchkey.server.testing.MailIT;
 import io.latchkey.server.testing.MailServer;
 import io.latchkey.server.testing.MailServer.Mail;
+import io.latchkey.server.testing.Phone;
+import io.latchkey.server.testing.PushWizard;
 import io.latchkey.server.testing.WizardClient;
 import io.latchkey.server.testing.WizardClient.Page;
 import io.latchkey.server.testing.WizardClient.Pending;
@@ -110,6 +112,34 @@ class NoticeMailIT extends MailIT {
         .as("the confirming code as a token of its own")
         .doesNotContainPattern("(?<![0-9A-Za-z])" + user.code() + "(?![0-9A-Za-z])");
     assertThat(text.toLowerCase()).doesNotContain("password").doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void registeringAPushDeviceMailsExactlyOneNoticeNamingTheDevice() {
+    String username = newUsername("pushed");
+    String address = addressOf(username);
+    createUser(api, username, address);
+    Phone phone = Phone.compliant(clock);
+    PushWizard wizard = new PushWizard(new WizardClient(baseUrl()));
+    Phone.Run activated = phone.run("activate", wizard.start(username, PASSWORD));
+    assertThat(activated.exit()).as(activated.all()).isZero();
+    Phone.Run approved = phone.run("approve", "--number", wizard.number());
+    assertThat(approved.exit()).as(approved.all()).isZero();
+    assertThat(wizard.page().redirectPath()).isEqualTo("/register/done");
+
+    JsonNode notice = awaitNotice(username, "method_added", status("sent"));
+    Mail mail = awaitOneMail(address, notice.path("id").asString());
+
+    assertThat(MailServer.to(address)).hasSize(1);
+    assertThat(notice.path("facts").path("method").asString()).isEqualTo("PUSH");
+    String device = notice.path("facts").path("device").asString();
+    assertThat(device).isNotBlank();
+    assertThat(mail.body())
+        .contains("Method: Push approval (Latchkey app)")
+        .contains("Device: " + device)
+        .contains("Correlation ID: " + notice.path("correlationId").asString());
+    assertThat(audited(notice.path("correlationId").asString(), "push_registration.completed"))
+        .hasSize(1);
   }
 
   @Test
