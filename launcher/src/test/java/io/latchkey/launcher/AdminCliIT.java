@@ -74,6 +74,43 @@ class AdminCliIT {
   }
 
   @Test
+  void anEmailAddressIsSetAtCreationChangedAndRemoved() {
+    CliRun created = admin("create-user", "olga", "--email", "Olga@Example.com");
+    CliRun changed = admin("set-email", "olga", "olga@example.org");
+    CliRun removed = admin("set-email", "olga", "--none");
+    CliRun audit = admin("audit", "--user", "olga", "--type", "user.email_changed");
+
+    assertThat(created.exit()).as(created.toString()).isZero();
+    assertThat(created.out()).contains("Email:           Olga@example.com");
+    assertThat(changed.exit()).as(changed.toString()).isZero();
+    assertThat(changed.out())
+        .contains("Notices for olga now go to olga@example.org.")
+        .contains("Email:           olga@example.org");
+    assertThat(removed.exit()).as(removed.toString()).isZero();
+    assertThat(removed.out())
+        .contains("Removed the email address of olga.")
+        .contains("Email:           -");
+    assertThat(audit.out()).contains("user.email_changed").contains("olga@example.org");
+  }
+
+  @Test
+  void anEmailAddressThatCouldBreakAMailHeaderIsRefused() {
+    CliRun refused =
+        admin("create-user", "pete", "--email", "pete@example.com\r\nBcc: x@evil.example");
+    CliRun injected =
+        admin("create-user", "pete", "--email", "pete@example.com\nBcc: x@evil.example");
+    admin("create-user", "pete");
+    CliRun neither = admin("set-email", "pete");
+
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(error(refused).group(2)).isEqualTo("bad_request");
+    assertThat(injected.exit()).isEqualTo(1);
+    assertThat(error(injected).group(2)).isEqualTo("bad_request");
+    assertThat(neither.exit()).isEqualTo(2);
+    assertThat(neither.err()).contains("Give either an ADDRESS or --none.");
+  }
+
+  @Test
   void aGeneratedPasswordIsShownOnceAndIsTheUsersRealPassword() {
     CliRun created = admin("create-user", "gina", "--generate-password");
     Matcher shown = Pattern.compile("Password: +([A-Za-z0-9]{20}) ").matcher(created.out());

@@ -6,6 +6,7 @@ import static io.latchkey.store.SqlValues.text;
 import static io.latchkey.store.SqlValues.time;
 import static io.latchkey.store.SqlValues.uuid;
 
+import io.latchkey.core.user.EmailAddress;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserId;
 import io.latchkey.core.user.UserRepository;
@@ -27,7 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class JdbcUserRepository implements UserRepository {
   private static final String COLUMNS =
       "id, username, display_name, status, is_admin, failed_attempts, blocked_reason, blocked_at,"
-          + " created_at";
+          + " created_at, email";
   private static final int MAX_REASON = 1000;
 
   private final JdbcClient jdbc;
@@ -62,9 +63,9 @@ public final class JdbcUserRepository implements UserRepository {
     try {
       jdbc.sql(
               "INSERT INTO users (id, username, display_name, status, is_admin, failed_attempts,"
-                  + " blocked_reason, blocked_at, password_hash, created_at) VALUES (:id,"
+                  + " blocked_reason, blocked_at, password_hash, created_at, email) VALUES (:id,"
                   + " :username, :displayName, :status, :admin, :failedAttempts, :blockedReason,"
-                  + " :blockedAt, :passwordHash, :createdAt)")
+                  + " :blockedAt, :passwordHash, :createdAt, :email)")
           .param("id", user.id().value())
           .param("username", user.username().value())
           .param("displayName", user.displayName())
@@ -75,6 +76,7 @@ public final class JdbcUserRepository implements UserRepository {
           .param("blockedAt", time(user.blockedAt()))
           .param("passwordHash", text(passwordHash))
           .param("createdAt", time(user.createdAt()))
+          .param("email", email(user.email()))
           .update();
       return true;
     } catch (DuplicateKeyException taken) {
@@ -196,7 +198,21 @@ public final class JdbcUserRepository implements UserRepository {
         == 1;
   }
 
+  @Override
+  public boolean setEmail(UserId id, EmailAddress email) {
+    return jdbc.sql("UPDATE users SET email = :email WHERE id = :id")
+            .param("email", email(email))
+            .param("id", id.value())
+            .update()
+        == 1;
+  }
+
+  private static Object email(EmailAddress email) {
+    return text(email == null ? null : email.value());
+  }
+
   private static User user(ResultSet rs, int row) throws SQLException {
+    String email = rs.getString("email");
     return new User(
         new UserId(uuid(rs, "id")),
         new Username(rs.getString("username")),
@@ -206,6 +222,7 @@ public final class JdbcUserRepository implements UserRepository {
         rs.getInt("failed_attempts"),
         rs.getString("blocked_reason"),
         instant(rs, "blocked_at"),
-        instant(rs, "created_at"));
+        instant(rs, "created_at"),
+        email == null ? null : new EmailAddress(email));
   }
 }

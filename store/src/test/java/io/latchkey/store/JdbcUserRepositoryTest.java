@@ -3,6 +3,7 @@ package io.latchkey.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.latchkey.core.user.EmailAddress;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserId;
 import io.latchkey.core.user.UserStatus;
@@ -26,6 +27,21 @@ class JdbcUserRepositoryTest extends StoreTest {
     assertThat(users.findById(alice.id())).contains(alice);
     assertThat(users.findByUsername(Username.of("ＡＬＩＣＥ"))).contains(alice);
     assertThat(users.findById(UserId.random())).isEmpty();
+  }
+
+  @Test
+  void theNoticeAddressIsStoredChangedAndRemoved() {
+    User carol = newUser("carol").withEmail(EmailAddress.of("Carol@Example.com"));
+    users.insert(carol, null);
+    assertThat(users.findById(carol.id()).orElseThrow().email().value())
+        .isEqualTo("Carol@example.com");
+
+    assertThat(users.setEmail(carol.id(), EmailAddress.of("c@example.org"))).isTrue();
+    assertThat(users.findById(carol.id()).orElseThrow().email())
+        .isEqualTo(EmailAddress.of("c@example.org"));
+    assertThat(users.setEmail(carol.id(), null)).isTrue();
+    assertThat(users.findById(carol.id()).orElseThrow().email()).isNull();
+    assertThat(users.setEmail(UserId.random(), EmailAddress.of("x@example.org"))).isFalse();
   }
 
   @Test

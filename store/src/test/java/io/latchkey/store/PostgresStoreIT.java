@@ -69,6 +69,14 @@ class PostgresStoreIT {
   }
 
   @Nested
+  class Notices extends JdbcNoticeRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
   class Transactions extends SpringTransactionsTest {
     @Override
     TestDatabase openDatabase(Path dataDirectory) {

@@ -89,7 +89,8 @@ abstract class StoreTest {
         0,
         null,
         null,
-        T0);
+        T0,
+        null);
   }
 
   User insertUser(String name) {

@@ -57,7 +57,12 @@ public enum AuditEventType {
   REGISTRATION_LINK_ISSUED("registration_link.issued"),
   REGISTRATION_LINK_USED("registration_link.used"),
   REGISTRATION_LINK_REJECTED("registration_link.rejected"),
-  OTHER_SESSIONS_ENDED("sessions.others_ended");
+  OTHER_SESSIONS_ENDED("sessions.others_ended"),
+  // --- notices ---
+  USER_EMAIL_CHANGED("user.email_changed"),
+  NOTICE_SENT("notice.sent"),
+  NOTICE_FAILED("notice.failed"),
+  NOTICE_NOT_SENT("notice.not_sent");
 
   private final String wireName;
 

@@ -1,12 +1,17 @@
 package io.latchkey.core.backupcode;
 
+import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.method.CodeMethod;
 import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.MethodKind;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
+import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.PasswordHasher;
 import io.latchkey.core.user.User;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,10 +24,22 @@ import java.util.Optional;
 public final class BackupCodeMethod implements CodeMethod {
   private final BackupCodeRepository repository;
   private final PasswordHasher hasher;
+  private final Transactions transactions;
+  private final Notices notices;
 
-  public BackupCodeMethod(BackupCodeRepository repository, PasswordHasher hasher) {
+  /**
+   * @param notices told, in the transaction that spends a code, that one was used and how many are
+   *     left (SECURITY-TESTS E2)
+   */
+  public BackupCodeMethod(
+      BackupCodeRepository repository,
+      PasswordHasher hasher,
+      Transactions transactions,
+      Notices notices) {
     this.repository = repository;
     this.hasher = hasher;
+    this.transactions = transactions;
+    this.notices = notices;
   }
 
   @Override
@@ -46,6 +63,11 @@ public final class BackupCodeMethod implements CodeMethod {
 
       @Override
       public CodeCheck check(String code, Instant now) {
+        return check(code, now, null);
+      }
+
+      @Override
+      public CodeCheck check(String code, Instant now, RequestContext context) {
         Optional<String> canonical = BackupCodeFormat.canonical(code);
         if (canonical.isEmpty()) {
           return CodeCheck.REJECTED;
@@ -60,10 +82,25 @@ public final class BackupCodeMethod implements CodeMethod {
           return CodeCheck.REJECTED;
         }
         MethodId id = new MethodId(matched.id());
-        if (!matched.used() && repository.markUsedIfUnused(matched.id(), now)) {
-          return new CodeCheck(Outcome.ACCEPTED, id);
-        }
-        return new CodeCheck(Outcome.REUSED, id);
+        BackupCode spent = matched;
+        boolean accepted =
+            !spent.used()
+                && transactions.inTransaction(
+                    () -> {
+                      if (!repository.markUsedIfUnused(spent.id(), now)) {
+                        return false;
+                      }
+                      if (context != null) {
+                        long left = all.stream().filter(c -> !c.used()).count() - 1;
+                        notices.send(
+                            user.id(),
+                            NoticeKind.BACKUP_CODE_USED,
+                            context,
+                            Map.of("remaining", Long.toString(Math.max(0, left))));
+                      }
+                      return true;
+                    });
+        return new CodeCheck(accepted ? Outcome.ACCEPTED : Outcome.REUSED, id);
       }
     };
   }

@@ -4,6 +4,8 @@ import io.latchkey.core.audit.AuditEvent;
 import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.PasswordHasher;
 import io.latchkey.core.user.User;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -44,6 +47,7 @@ public final class BackupCodes {
   private final AuditLog audit;
   private final Clock clock;
   private final SecureRandom random;
+  private final Notices notices;
 
   public BackupCodes(
       BackupCodeRepository repository,
@@ -51,13 +55,15 @@ public final class BackupCodes {
       Transactions transactions,
       AuditLog audit,
       Clock clock,
-      SecureRandom random) {
+      SecureRandom random,
+      Notices notices) {
     this.repository = repository;
     this.hasher = hasher;
     this.transactions = transactions;
     this.audit = audit;
     this.clock = clock;
     this.random = random;
+    this.notices = notices;
   }
 
   /**
@@ -106,6 +112,11 @@ public final class BackupCodes {
               int unused =
                   (int) repository.listByUser(user.id()).stream().filter(c -> !c.used()).count();
               repository.replaceAll(user.id(), rows);
+              notices.send(
+                  user.id(),
+                  NoticeKind.BACKUP_CODES_GENERATED,
+                  context,
+                  Map.of("remaining", Integer.toString(COUNT)));
               return unused;
             });
     audit.record(

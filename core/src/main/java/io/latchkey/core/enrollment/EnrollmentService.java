@@ -9,6 +9,8 @@ import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.method.Method;
 import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.MethodKind;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.otp.OtpAuthUri;
 import io.latchkey.core.otp.OtpCodes;
 import io.latchkey.core.otp.Secret;
@@ -52,6 +54,7 @@ public final class EnrollmentService {
   private final Clock clock;
   private final SecureRandom random;
   private final java.util.function.Supplier<RegistrationPolicy> policy;
+  private final Notices notices;
 
   public EnrollmentService(
       EnrollmentRepository enrollments,
@@ -63,7 +66,8 @@ public final class EnrollmentService {
       TotpVerifier verifier,
       Clock clock,
       SecureRandom random,
-      java.util.function.Supplier<RegistrationPolicy> policy) {
+      java.util.function.Supplier<RegistrationPolicy> policy,
+      Notices notices) {
     this.enrollments = enrollments;
     this.users = users;
     this.credentials = credentials;
@@ -74,6 +78,7 @@ public final class EnrollmentService {
     this.clock = clock;
     this.random = random;
     this.policy = policy;
+    this.notices = notices;
   }
 
   /** The otpauth URI the QR code of a pending attempt carries. */
@@ -227,6 +232,11 @@ public final class EnrollmentService {
                       enrollment.parameters(),
                       step.getAsLong(),
                       (int) (step.getAsLong() - current)));
+              notices.send(
+                  user.id(),
+                  NoticeKind.METHOD_ADDED,
+                  context,
+                  java.util.Map.of("method", MethodKind.TOTP.name()));
               return true;
             });
     lockout.succeeded(user);

@@ -1,5 +1,6 @@
 package io.latchkey.core.method;
 
+import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.user.User;
 import java.time.Instant;
 
@@ -31,6 +32,14 @@ public interface CodeMethod {
      * @return what happened; never throws for a wrong code
      */
     CodeCheck check(String code, Instant now);
+
+    /**
+     * The same, for a request: a kind that tells the user about a use (a backup code spent) does it
+     * in the transaction that consumes the code, under the request's correlation ID.
+     */
+    default CodeCheck check(String code, Instant now, RequestContext context) {
+      return check(code, now);
+    }
   }
 
   /** Whether the user has a registered method of this kind. */

@@ -6,11 +6,15 @@ import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
+import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserId;
 import io.latchkey.core.verification.Lockout;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A user's own registered methods: listing them, and removing one (a phone given away, an entry
@@ -20,11 +24,20 @@ import java.util.List;
  */
 public final class UserMethods {
   private final MethodRepository methods;
+  private final Transactions transactions;
+  private final Notices notices;
   private final AuditLog audit;
   private final Clock clock;
 
-  public UserMethods(MethodRepository methods, AuditLog audit, Clock clock) {
+  public UserMethods(
+      MethodRepository methods,
+      Transactions transactions,
+      Notices notices,
+      AuditLog audit,
+      Clock clock) {
     this.methods = methods;
+    this.transactions = transactions;
+    this.notices = notices;
     this.audit = audit;
     this.clock = clock;
   }
@@ -44,9 +57,18 @@ public final class UserMethods {
             .filter(m -> m.id().equals(id))
             .findFirst()
             .orElseThrow(() -> new LatchkeyException(ErrorCode.NOT_FOUND, "no such method"));
-    if (!methods.delete(user.id(), id)) {
-      throw new LatchkeyException(ErrorCode.NOT_FOUND, "the method was already removed");
-    }
+    transactions.inTransaction(
+        () -> {
+          if (!methods.delete(user.id(), id)) {
+            throw new LatchkeyException(ErrorCode.NOT_FOUND, "the method was already removed");
+          }
+          notices.send(
+              user.id(),
+              NoticeKind.METHOD_REMOVED,
+              context,
+              Map.of("method", method.kind().name()));
+          return null;
+        });
     audit.record(
         AuditEvent.of(AuditEventType.METHOD_REMOVED, context, clock.instant())
             .user(user.id(), user.username().value())

@@ -11,6 +11,8 @@ import io.latchkey.core.method.Method;
 import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.MethodKind;
 import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
@@ -58,6 +60,7 @@ public final class PushEnrollmentService {
   private final Clock clock;
   private final Supplier<RegistrationPolicy> registration;
   private final Supplier<PushPolicy> policy;
+  private final Notices notices;
 
   public PushEnrollmentService(
       PushEnrollmentRepository enrollments,
@@ -72,7 +75,8 @@ public final class PushEnrollmentService {
       AuditLog audit,
       Clock clock,
       Supplier<RegistrationPolicy> registration,
-      Supplier<PushPolicy> policy) {
+      Supplier<PushPolicy> policy,
+      Notices notices) {
     this.enrollments = enrollments;
     this.devices = devices;
     this.challenges = challenges;
@@ -86,6 +90,7 @@ public final class PushEnrollmentService {
     this.clock = clock;
     this.registration = registration;
     this.policy = policy;
+    this.notices = notices;
   }
 
   /** What the device sends to activate (docs/PUSH-PROTOCOL.md §3). */
@@ -371,6 +376,11 @@ public final class PushEnrollmentService {
               if (!devices.activate(device.id(), method.id())) {
                 throw new LatchkeyException(ErrorCode.CONFLICT, "the device changed meanwhile");
               }
+              notices.send(
+                  user.id(),
+                  NoticeKind.METHOD_ADDED,
+                  context,
+                  java.util.Map.of("method", MethodKind.PUSH.name(), "device", device.name()));
               return true;
             });
     if (completed) {

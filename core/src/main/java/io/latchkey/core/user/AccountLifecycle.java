@@ -11,6 +11,8 @@ import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.method.MethodKind;
 import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.push.PushEnrollmentRepository;
 import io.latchkey.core.push.PushEnrollmentState;
 import io.latchkey.core.tx.Transactions;
@@ -32,6 +34,7 @@ public final class AccountLifecycle {
   private final Transactions transactions;
   private final AuditLog audit;
   private final Clock clock;
+  private final Notices notices;
 
   public AccountLifecycle(
       UserRepository users,
@@ -41,7 +44,8 @@ public final class AccountLifecycle {
       BackupCodeRepository backupCodes,
       Transactions transactions,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      Notices notices) {
     this.users = users;
     this.methods = methods;
     this.enrollments = enrollments;
@@ -50,6 +54,7 @@ public final class AccountLifecycle {
     this.transactions = transactions;
     this.audit = audit;
     this.clock = clock;
+    this.notices = notices;
   }
 
   /**
@@ -82,7 +87,9 @@ public final class AccountLifecycle {
               if (!users.enable(user.id())) {
                 throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not disabled");
               }
-              return removeEverything(user);
+              int count = removeEverything(user);
+              notices.send(user.id(), NoticeKind.ACCOUNT_ENABLED, context, byAdmin(context, count));
+              return count;
             });
     audit.record(
         AuditEvent.of(AuditEventType.USER_ENABLED, context, clock.instant())
@@ -105,7 +112,13 @@ public final class AccountLifecycle {
    * @return how many methods were removed
    */
   public int resetMfa(User user, String reason, RequestContext context) {
-    int removed = transactions.inTransaction(() -> removeEverything(user));
+    int removed =
+        transactions.inTransaction(
+            () -> {
+              int count = removeEverything(user);
+              notices.send(user.id(), NoticeKind.MFA_RESET, context, byAdmin(context, count));
+              return count;
+            });
     audit.record(
         AuditEvent.of(AuditEventType.MFA_RESET, context, clock.instant())
             .user(user.id(), user.username().value())
@@ -119,6 +132,11 @@ public final class AccountLifecycle {
                     + " method(s) removed")
             .build());
     return removed;
+  }
+
+  /** What the user is told: who acted, and how many methods went (never the admin's reason). */
+  private static java.util.Map<String, String> byAdmin(RequestContext context, int removed) {
+    return java.util.Map.of("by", context.actor(), "methodsRemoved", String.valueOf(removed));
   }
 
   private int removeEverything(User user) {

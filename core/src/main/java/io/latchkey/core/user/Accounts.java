@@ -63,14 +63,30 @@ public final class Accounts {
     return Optional.of(password);
   }
 
-  /** A new user with a password (or none: registration link later). */
+  /** A new user with a password (or none: registration link later) and no notice address. */
   public User create(
       String typedUsername,
       String displayName,
       String password,
       boolean admin,
       RequestContext context) {
+    return create(typedUsername, displayName, password, admin, null, context);
+  }
+
+  /**
+   * A new user with a password (or none) and a notice address (or none).
+   *
+   * @param email as typed; null for none
+   */
+  public User create(
+      String typedUsername,
+      String displayName,
+      String password,
+      boolean admin,
+      String email,
+      RequestContext context) {
     Username username = Username.of(typedUsername);
+    EmailAddress address = email == null ? null : EmailAddress.of(email);
     if (password != null && (password.length() < 8 || password.length() > 1000)) {
       throw new LatchkeyException(ErrorCode.BAD_REQUEST, "a password has 8 to 1000 characters");
     }
@@ -80,7 +96,7 @@ public final class Accounts {
       throw new LatchkeyException(
           ErrorCode.BAD_REQUEST, "a display name has at most 200 characters");
     }
-    User user = newUser(username, name, admin);
+    User user = newUser(username, name, admin).withEmail(address);
     if (!users.insert(user, password == null ? null : hasher.hash(password))) {
       throw new LatchkeyException(ErrorCode.CONFLICT, "the username is taken");
     }
@@ -199,7 +215,8 @@ public final class Accounts {
         0,
         null,
         null,
-        clock.instant());
+        clock.instant(),
+        null);
   }
 
   private String randomPassword(int length) {

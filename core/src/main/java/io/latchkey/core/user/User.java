@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param failedAttempts consecutive failed second-factor attempts, shared by every path that checks
  *     a factor (SECURITY-TESTS B4)
+ * @param email where security notices are mailed; null if the user has none (notices are then only
+ *     shown on their page)
  */
 public record User(
     UserId id,
@@ -17,4 +19,21 @@ public record User(
     int failedAttempts,
     String blockedReason,
     Instant blockedAt,
-    Instant createdAt) {}
+    Instant createdAt,
+    EmailAddress email) {
+
+  /** The same user with another notice address (or none). */
+  public User withEmail(EmailAddress newEmail) {
+    return new User(
+        id,
+        username,
+        displayName,
+        status,
+        admin,
+        failedAttempts,
+        blockedReason,
+        blockedAt,
+        createdAt,
+        newEmail);
+  }
+}

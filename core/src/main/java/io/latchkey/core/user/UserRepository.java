@@ -55,4 +55,7 @@ public interface UserRepository {
 
   /** Enables a disabled user (active, no failures). True if the status changed. */
   boolean enable(UserId id);
+
+  /** Sets (or, with null, removes) the user's notice address. False if there is no such user. */
+  boolean setEmail(UserId id, EmailAddress email);
 }

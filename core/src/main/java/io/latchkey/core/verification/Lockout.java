@@ -6,27 +6,42 @@ import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
+import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.UserStatus;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The one failure counter every factor-checking path shares (SECURITY-TESTS B1, B2, B4). An attempt
  * is reserved before the code is evaluated, so parallel guesses never exceed the threshold; a
- * success resets the count; reaching the threshold blocks the user once, audited.
+ * success resets the count; reaching the threshold blocks the user once, audited, and tells them (a
+ * notice written in the same transaction as the block: SECURITY-TESTS B1, B5).
  */
 public final class Lockout {
   private final UserRepository users;
   private final AuditLog audit;
   private final Clock clock;
   private final LockoutPolicy policy;
+  private final Transactions transactions;
+  private final Notices notices;
 
-  public Lockout(UserRepository users, AuditLog audit, Clock clock, LockoutPolicy policy) {
+  public Lockout(
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      LockoutPolicy policy,
+      Transactions transactions,
+      Notices notices) {
     this.users = users;
     this.audit = audit;
     this.clock = clock;
     this.policy = policy;
+    this.transactions = transactions;
+    this.notices = notices;
   }
 
   /** Refuses a user who is not active. */
@@ -66,7 +81,20 @@ public final class Lockout {
   private void blockIfReached(User user, RequestContext context) {
     int limit = policy.maxConsecutiveFailures();
     String reason = limit + " consecutive failed attempts";
-    if (users.blockIfFailuresReached(user.id(), limit, reason, clock.instant())) {
+    boolean blocked =
+        transactions.inTransaction(
+            () -> {
+              if (!users.blockIfFailuresReached(user.id(), limit, reason, clock.instant())) {
+                return false;
+              }
+              notices.send(
+                  user.id(),
+                  NoticeKind.USER_BLOCKED,
+                  context,
+                  Map.of("failures", String.valueOf(limit)));
+              return true;
+            });
+    if (blocked) {
       audit.record(
           AuditEvent.of(AuditEventType.USER_BLOCKED, context, clock.instant())
               .user(user.id(), user.username().value())

@@ -115,7 +115,7 @@ public final class VerificationService {
       if (!candidate.loaded().accepts(code)) {
         continue;
       }
-      CodeCheck check = candidate.loaded().check(code, now);
+      CodeCheck check = candidate.loaded().check(code, now, context);
       if (check.outcome() == Outcome.ACCEPTED) {
         lockout.succeeded(user);
         audit.record(

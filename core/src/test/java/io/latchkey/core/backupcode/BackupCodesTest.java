@@ -59,6 +59,20 @@ class BackupCodesTest {
   }
 
   @Test
+  void issuingAndUsingCodesEachLeaveANoticeForTheUser() {
+    String code = core.backupCodes.generate(alice, Requests.by("alice")).codes().get(0);
+    core.verification.verify("alice", code, Requests.by("app"));
+
+    assertThat(core.notices.recent(alice.id(), 10))
+        .extracting(n -> n.kind())
+        .containsExactly(
+            io.latchkey.core.notice.NoticeKind.BACKUP_CODE_USED,
+            io.latchkey.core.notice.NoticeKind.BACKUP_CODES_GENERATED);
+    assertThat(core.notices.recent(alice.id(), 1).get(0).facts()).containsEntry("remaining", "9");
+    assertThat(core.notices.recent(alice.id(), 10).toString()).doesNotContain(code);
+  }
+
+  @Test
   void typingIsForgivingAboutCaseDashesAndSpaces() {
     String code = core.backupCodes.generate(alice, Requests.by("alice")).codes().get(0);
     String typed = " " + code.toLowerCase(Locale.ROOT).replace("-", " ") + " ";

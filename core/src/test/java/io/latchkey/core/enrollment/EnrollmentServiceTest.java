@@ -9,6 +9,7 @@ import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.AuditQuery;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.notice.NoticeKind;
 import io.latchkey.core.otp.OtpAuthUri;
 import io.latchkey.core.otp.Secret;
 import io.latchkey.core.testing.CoreFixture;
@@ -206,6 +207,32 @@ class EnrollmentServiceTest {
     AuditEvent event = core.audit.single(AuditEventType.REGISTRATION_COMPLETED);
     assertThat(event.success()).isTrue();
     assertThat(event.flowId()).isEqualTo(started.flowId());
+    assertThat(core.noticeStore.all())
+        .singleElement()
+        .satisfies(
+            notice -> {
+              assertThat(notice.kind()).isEqualTo(NoticeKind.METHOD_ADDED);
+              assertThat(notice.userId()).isEqualTo(alice.id());
+              assertThat(notice.facts()).containsEntry("method", "TOTP");
+              assertThat(notice.correlationId()).isEqualTo(tab.correlationId());
+              assertThat(notice.ip()).isEqualTo(tab.ip());
+              assertThat(notice.toString()).doesNotContain(started.secret().base32());
+            });
+  }
+
+  @Test
+  void aRefusedOrRepeatedConfirmationWritesNoFurtherNotice() {
+    Enrollment started = service.begin(alice, tab);
+    assertRefused(
+        () -> service.confirm(alice, started.id(), core.wrongCode(started.secret()), tab),
+        ErrorCode.INVALID_CODE);
+    assertThat(core.noticeStore.all()).isEmpty();
+
+    String code = core.code(started.secret(), 0);
+    service.confirm(alice, started.id(), code, tab);
+    service.confirm(alice, started.id(), code, tab);
+
+    assertThat(core.noticeStore.all()).hasSize(1);
   }
 
   @Test

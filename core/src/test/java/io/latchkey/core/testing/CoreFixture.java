@@ -7,6 +7,8 @@ import io.latchkey.core.enrollment.RegistrationPolicy;
 import io.latchkey.core.method.Method;
 import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.MethodKind;
+import io.latchkey.core.notice.NoticePolicy;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.otp.OtpParameters;
 import io.latchkey.core.otp.Secret;
 import io.latchkey.core.otp.Totp;
@@ -49,6 +51,8 @@ public final class CoreFixture {
   public final TotpVerifier verifier = new TotpVerifier(WINDOW);
   public final InMemoryBackupCodeRepository backupCodeStore = new InMemoryBackupCodeRepository();
   public final FakePasswordHasher backupCodeHasher = new FakePasswordHasher();
+  public final InMemoryNoticeRepository noticeStore = new InMemoryNoticeRepository();
+  public final Notices notices;
   public final Lockout lockout;
   public final EnrollmentService enrollment;
   public final VerificationService verification;
@@ -58,7 +62,21 @@ public final class CoreFixture {
    * @param lockoutThreshold consecutive failures after which a user is blocked
    */
   public CoreFixture(int lockoutThreshold) {
-    lockout = new Lockout(users, audit, clock, new LockoutPolicy(lockoutThreshold));
+    notices =
+        new Notices(
+            noticeStore,
+            users,
+            audit,
+            clock,
+            new NoticePolicy(true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5)));
+    lockout =
+        new Lockout(
+            users,
+            audit,
+            clock,
+            new LockoutPolicy(lockoutThreshold),
+            new DirectTransactions(),
+            notices);
     enrollment =
         new EnrollmentService(
             enrollments,
@@ -70,19 +88,27 @@ public final class CoreFixture {
             verifier,
             clock,
             random,
-            () -> POLICY);
+            () -> POLICY,
+            notices);
     verification =
         new VerificationService(
             users,
             List.of(
                 new TotpMethod(credentials, verifier),
-                new BackupCodeMethod(backupCodeStore, backupCodeHasher)),
+                new BackupCodeMethod(
+                    backupCodeStore, backupCodeHasher, new DirectTransactions(), notices)),
             lockout,
             audit,
             clock);
     backupCodes =
         new BackupCodes(
-            backupCodeStore, backupCodeHasher, new DirectTransactions(), audit, clock, random);
+            backupCodeStore,
+            backupCodeHasher,
+            new DirectTransactions(),
+            audit,
+            clock,
+            random,
+            notices);
   }
 
   public User addUser(String username) {

@@ -39,7 +39,8 @@ public final class InMemoryUserRepository implements UserRepository {
             0,
             status == UserStatus.ACTIVE ? null : "set up by the test",
             status == UserStatus.ACTIVE ? null : createdAt,
-            createdAt);
+            createdAt,
+            null);
     if (!insert(user, null)) {
       throw new IllegalStateException("username taken: " + username);
     }
@@ -175,6 +176,16 @@ public final class InMemoryUserRepository implements UserRepository {
     return true;
   }
 
+  @Override
+  public synchronized boolean setEmail(UserId id, io.latchkey.core.user.EmailAddress email) {
+    User user = users.get(id);
+    if (user == null) {
+      return false;
+    }
+    users.put(id, user.withEmail(email));
+    return true;
+  }
+
   private void put(User user, UserStatus status, int failures, String reason, Instant at) {
     users.put(
         user.id(),
@@ -187,6 +198,7 @@ public final class InMemoryUserRepository implements UserRepository {
             failures,
             reason,
             at,
-            user.createdAt()));
+            user.createdAt(),
+            user.email()));
   }
 }

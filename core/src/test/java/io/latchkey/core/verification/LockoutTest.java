@@ -8,6 +8,7 @@ import io.latchkey.core.audit.AuditEvent;
 import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.notice.NoticeKind;
 import io.latchkey.core.testing.CoreFixture;
 import io.latchkey.core.testing.Requests;
 import io.latchkey.core.user.User;
@@ -46,6 +47,7 @@ class LockoutTest {
 
     assertThat(core.reload(alice).status()).isEqualTo(UserStatus.ACTIVE);
     assertThat(core.audit.ofType(AuditEventType.USER_BLOCKED)).isEmpty();
+    assertThat(core.noticeStore.all()).isEmpty();
   }
 
   @Test
@@ -67,6 +69,16 @@ class LockoutTest {
     AuditEvent blocked = core.audit.single(AuditEventType.USER_BLOCKED);
     assertThat(blocked.reason()).isEqualTo("too_many_failures");
     assertThat(blocked.correlationId()).isEqualTo(context.correlationId());
+    // The user is told once (RFC 4226 §7.2; SECURITY-TESTS B1), under the same correlation ID.
+    assertThat(core.noticeStore.all())
+        .singleElement()
+        .satisfies(
+            notice -> {
+              assertThat(notice.kind()).isEqualTo(NoticeKind.USER_BLOCKED);
+              assertThat(notice.userId()).isEqualTo(alice.id());
+              assertThat(notice.correlationId()).isEqualTo(context.correlationId());
+              assertThat(notice.facts()).containsEntry("failures", "3");
+            });
   }
 
   @Test

@@ -52,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
       EnableCommand.class,
       ResetMfaCommand.class,
       RegistrationLinkCommand.class,
+      SetEmailCommand.class,
       CreateApiKeyCommand.class,
       ApiKeysCommand.class,
       RevokeApiKeyCommand.class,

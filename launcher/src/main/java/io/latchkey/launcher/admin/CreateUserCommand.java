@@ -37,6 +37,13 @@ final class CreateUserCommand extends AdminSubcommand {
   @Option(names = "--admin", description = "Make the user an administrator.")
   boolean administrator;
 
+  @Option(
+      names = "--email",
+      paramLabel = "ADDRESS",
+      description =
+          "Where the user's security notices are mailed (none: shown on their page only).")
+  String email;
+
   @ArgGroup(exclusive = true)
   PasswordSource passwordSource;
 
@@ -63,6 +70,9 @@ final class CreateUserCommand extends AdminSubcommand {
     body.put("displayName", displayName);
     body.put("password", password);
     body.put("admin", administrator);
+    if (email != null) {
+      body.put("email", email);
+    }
     JsonNode user = client().post("/api/v1/admin/users", body);
     out().println("Created user " + shown(user, "username") + ".");
     UserView.print(user, out());

@@ -10,6 +10,7 @@ final class UserView {
   static void print(JsonNode user, PrintWriter out) {
     out.println("Username:        " + AdminSubcommand.shown(user, "username"));
     out.println("Display name:    " + AdminSubcommand.shown(user, "displayName"));
+    out.println("Email:           " + AdminSubcommand.shown(user, "email"));
     out.println("Status:          " + status(user));
     out.println("Administrator:   " + AdminSubcommand.yesNo(user, "admin"));
     out.println("Failed attempts: " + AdminSubcommand.shown(user, "failedAttempts"));

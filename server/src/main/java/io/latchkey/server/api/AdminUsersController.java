@@ -105,7 +105,9 @@ public class AdminUsersController {
 
   @Operation(
       summary = "Create a user",
-      description = "Body {\"username\", \"displayName\"?, \"password\"?, \"admin\"?}")
+      description =
+          "Body {\"username\", \"displayName\"?, \"password\"?, \"admin\"?, \"email\"?}"
+              + " (email: where security notices go)")
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   public Map<String, Object> create(@RequestBody JsonNode body, HttpServletRequest request) {
@@ -115,6 +117,7 @@ public class AdminUsersController {
             JsonFields.optionalText(body, "displayName", 200),
             JsonFields.optionalText(body, "password", 1000),
             JsonFields.optionalBoolean(body, "admin"),
+            JsonFields.optionalText(body, "email", io.latchkey.core.user.EmailAddress.MAX_LENGTH),
             AdminContext.of(request));
     return view(user, List.of());
   }
@@ -202,6 +205,7 @@ public class AdminUsersController {
     out.put("blockedReason", user.blockedReason());
     out.put("blockedAt", user.blockedAt() == null ? null : user.blockedAt().toString());
     out.put("createdAt", user.createdAt().toString());
+    out.put("email", user.email() == null ? null : user.email().value());
     if (registered != null) {
       out.put(
           "methods",

@@ -12,6 +12,9 @@ import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.enrollment.RegistrationPolicy;
 import io.latchkey.core.method.MethodRepository;
 import io.latchkey.core.method.UserMethods;
+import io.latchkey.core.notice.NoticeAddresses;
+import io.latchkey.core.notice.NoticeRepository;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.otp.OtpParameters;
 import io.latchkey.core.otp.TotpVerifier;
 import io.latchkey.core.recovery.RegistrationLinks;
@@ -32,6 +35,7 @@ import io.latchkey.store.JdbcAuditLog;
 import io.latchkey.store.JdbcBackupCodeRepository;
 import io.latchkey.store.JdbcEnrollmentRepository;
 import io.latchkey.store.JdbcMethodRepository;
+import io.latchkey.store.JdbcNoticeRepository;
 import io.latchkey.store.JdbcRegistrationLinkRepository;
 import io.latchkey.store.JdbcSignInThrottleRepository;
 import io.latchkey.store.JdbcTotpCredentialRepository;
@@ -137,8 +141,19 @@ public class CoreConfiguration {
 
   @Bean
   Lockout lockout(
-      UserRepository users, AuditLog audit, Clock clock, LatchkeyProperties properties) {
-    return new Lockout(users, audit, clock, new LockoutPolicy(properties.lockoutThreshold()));
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      LatchkeyProperties properties,
+      Transactions transactions,
+      Notices notices) {
+    return new Lockout(
+        users,
+        audit,
+        clock,
+        new LockoutPolicy(properties.lockoutThreshold()),
+        transactions,
+        notices);
   }
 
   @Bean
@@ -175,7 +190,8 @@ public class CoreConfiguration {
       TotpVerifier verifier,
       Clock clock,
       SecureRandom random,
-      Supplier<RegistrationPolicy> policy) {
+      Supplier<RegistrationPolicy> policy,
+      Notices notices) {
     return new EnrollmentService(
         enrollments,
         users,
@@ -186,7 +202,8 @@ public class CoreConfiguration {
         verifier,
         clock,
         random,
-        policy);
+        policy,
+        notices);
   }
 
   @Bean
@@ -198,9 +215,18 @@ public class CoreConfiguration {
       BackupCodeRepository backupCodes,
       Transactions transactions,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      Notices notices) {
     return new io.latchkey.core.user.AccountLifecycle(
-        users, methods, enrollments, pushEnrollments, backupCodes, transactions, audit, clock);
+        users,
+        methods,
+        enrollments,
+        pushEnrollments,
+        backupCodes,
+        transactions,
+        audit,
+        clock,
+        notices);
   }
 
   @Bean
@@ -214,8 +240,10 @@ public class CoreConfiguration {
       Transactions transactions,
       AuditLog audit,
       Clock clock,
-      SecureRandom random) {
-    return new BackupCodes(repository, BACKUP_CODE_HASHER, transactions, audit, clock, random);
+      SecureRandom random,
+      Notices notices) {
+    return new BackupCodes(
+        repository, BACKUP_CODE_HASHER, transactions, audit, clock, random, notices);
   }
 
   @Bean
@@ -231,8 +259,40 @@ public class CoreConfiguration {
   }
 
   @Bean
-  UserMethods userMethods(MethodRepository methods, AuditLog audit, Clock clock) {
-    return new UserMethods(methods, audit, clock);
+  UserMethods userMethods(
+      MethodRepository methods,
+      Transactions transactions,
+      Notices notices,
+      AuditLog audit,
+      Clock clock) {
+    return new UserMethods(methods, transactions, notices, audit, clock);
+  }
+
+  // --- notices ---
+
+  @Bean
+  NoticeRepository noticeRepository(JdbcClient jdbc) {
+    return new JdbcNoticeRepository(jdbc);
+  }
+
+  @Bean
+  Notices notices(
+      NoticeRepository notices,
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      MailProperties mail) {
+    return new Notices(notices, users, audit, clock, mail.policy());
+  }
+
+  @Bean
+  NoticeAddresses noticeAddresses(
+      UserRepository users,
+      Notices notices,
+      Transactions transactions,
+      AuditLog audit,
+      Clock clock) {
+    return new NoticeAddresses(users, notices, transactions, audit, clock);
   }
 
   @Bean
@@ -257,13 +317,15 @@ public class CoreConfiguration {
       BackupCodeRepository backupCodes,
       TotpVerifier verifier,
       Lockout lockout,
+      Transactions transactions,
+      Notices notices,
       AuditLog audit,
       Clock clock) {
     return new VerificationService(
         users,
         List.of(
             new TotpMethod(credentials, verifier),
-            new BackupCodeMethod(backupCodes, BACKUP_CODE_HASHER)),
+            new BackupCodeMethod(backupCodes, BACKUP_CODE_HASHER, transactions, notices)),
         lockout,
         audit,
         clock);

@@ -108,7 +108,8 @@ public class PushConfiguration {
       AuditLog audit,
       Clock clock,
       Supplier<RegistrationPolicy> registration,
-      Supplier<PushPolicy> policy) {
+      Supplier<PushPolicy> policy,
+      io.latchkey.core.notice.Notices notices) {
     return new PushEnrollmentService(
         enrollments,
         devices,
@@ -122,7 +123,8 @@ public class PushConfiguration {
         audit,
         clock,
         registration,
-        policy);
+        policy,
+        notices);
   }
 
   @Bean

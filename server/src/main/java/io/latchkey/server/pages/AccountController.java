@@ -9,8 +9,10 @@ import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.method.Method;
 import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.UserMethods;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.user.User;
 import io.latchkey.core.verification.Lockout;
+import io.latchkey.server.notice.NoticeTexts;
 import io.latchkey.server.web.Correlation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,6 +39,8 @@ public class AccountController {
   private final UserMethods methods;
   private final BackupCodes backupCodes;
   private final AuditLog audit;
+  private final Notices notices;
+  private final NoticeTexts noticeTexts;
   private final Clock clock;
 
   public AccountController(
@@ -45,17 +49,24 @@ public class AccountController {
       UserMethods methods,
       BackupCodes backupCodes,
       AuditLog audit,
+      Notices notices,
+      NoticeTexts noticeTexts,
       Clock clock) {
     this.currentUser = currentUser;
     this.stages = stages;
     this.methods = methods;
     this.backupCodes = backupCodes;
     this.audit = audit;
+    this.notices = notices;
+    this.noticeTexts = noticeTexts;
     this.clock = clock;
   }
 
   @GetMapping
-  public String page(@RequestParam(name = "done", required = false) String done, Model model) {
+  public String page(
+      @RequestParam(name = "done", required = false) String done,
+      Model model,
+      java.util.Locale locale) {
     User user = currentUser.require();
     Lockout.requireActive(user);
     if (!stages.hasFactor(user)) {
@@ -64,6 +75,11 @@ public class AccountController {
     model.addAttribute("user", user);
     model.addAttribute("methods", views(methods.list(user.id())));
     model.addAttribute("backupCodes", backupCodes.summary(user.id()));
+    model.addAttribute(
+        "notices",
+        notices.recent(user.id(), RegistrationController.RECENT_NOTICES).stream()
+            .map(n -> noticeTexts.view(n, locale))
+            .toList());
     if (done != null && List.of("removed", "added", "signedOut").contains(done)) {
       model.addAttribute("notice", "account.done." + done);
     }

@@ -6,9 +6,11 @@ import io.latchkey.core.enrollment.EnrollmentState;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.qr.QrCodes;
 import io.latchkey.core.user.User;
 import io.latchkey.core.verification.Lockout;
+import io.latchkey.server.notice.NoticeTexts;
 import io.latchkey.server.web.Correlation;
 import io.latchkey.server.web.ErrorResponses;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Controller;
@@ -33,6 +36,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 @RequestMapping("/register")
 public class RegistrationController {
+  /** How many notices the page lists. */
+  static final int RECENT_NOTICES = 10;
+
   private final CurrentUser currentUser;
   private final EnrollmentService enrollments;
   private final MethodRepository methods;
@@ -40,6 +46,8 @@ public class RegistrationController {
   private final io.latchkey.core.backupcode.BackupCodes backupCodes;
   private final ErrorResponses errors;
   private final Clock clock;
+  private final Notices notices;
+  private final NoticeTexts noticeTexts;
 
   public RegistrationController(
       CurrentUser currentUser,
@@ -48,7 +56,9 @@ public class RegistrationController {
       SessionStages stages,
       io.latchkey.core.backupcode.BackupCodes backupCodes,
       ErrorResponses errors,
-      Clock clock) {
+      Clock clock,
+      Notices notices,
+      NoticeTexts noticeTexts) {
     this.currentUser = currentUser;
     this.enrollments = enrollments;
     this.methods = methods;
@@ -56,6 +66,8 @@ public class RegistrationController {
     this.backupCodes = backupCodes;
     this.errors = errors;
     this.clock = clock;
+    this.notices = notices;
+    this.noticeTexts = noticeTexts;
   }
 
   /**
@@ -136,9 +148,9 @@ public class RegistrationController {
     return "redirect:/register/scan";
   }
 
-  /** Done: the user's registered methods. */
+  /** Done: the user's registered methods, and their recent security notices. */
   @GetMapping("/done")
-  public String done(Model model) {
+  public String done(Model model, Locale locale) {
     User user = currentUser.require();
     var registered = methods.listByUser(user.id());
     if (registered.isEmpty()) {
@@ -147,6 +159,11 @@ public class RegistrationController {
     model.addAttribute("user", user);
     model.addAttribute("methods", AccountController.views(registered));
     model.addAttribute("backupCodes", backupCodes.summary(user.id()));
+    model.addAttribute(
+        "notices",
+        notices.recent(user.id(), RECENT_NOTICES).stream()
+            .map(n -> noticeTexts.view(n, locale))
+            .toList());
     return "register/done";
   }
 

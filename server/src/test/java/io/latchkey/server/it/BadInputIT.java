@@ -291,6 +291,20 @@ class BadInputIT extends ServerIT {
         "display name of 201 characters",
         "{\"username\":\"dn201\",\"displayName\":\"" + "d".repeat(201) + "\"}");
     bodies.put("display name an object", "{\"username\":\"dnobj\",\"displayName\":{}}");
+    // --- notices: the address is refused before anything is stored (no header injection) ---
+    bodies.put(
+        "email with CRLF and a Bcc header",
+        "{\"username\":\"em1\",\"email\":\"a@example.com\\r\\nBcc: x@evil.example\"}");
+    bodies.put("email with a trailing LF", "{\"username\":\"em2\",\"email\":\"a@example.com\\n\"}");
+    bodies.put("email with a NUL", "{\"username\":\"em3\",\"email\":\"a\\u0000@example.com\"}");
+    bodies.put(
+        "email with two addresses",
+        "{\"username\":\"em4\",\"email\":\"a@example.com, b@example.com\"}");
+    bodies.put("email without @", "{\"username\":\"em5\",\"email\":\"example.com\"}");
+    bodies.put("email a number", "{\"username\":\"em6\",\"email\":42}");
+    bodies.put(
+        "email of 255 characters",
+        "{\"username\":\"em7\",\"email\":\"" + "a".repeat(243) + "@example.com\"}");
     bodies.put(
         "duplicate \"username\" keys",
         "{\"username\":\"dupkey-" + UUID.randomUUID() + "\",\"username\":\"other\"}");
@@ -317,6 +331,100 @@ class BadInputIT extends ServerIT {
             "conflict",
             () -> api.send(admin.apply(json(path, "{\"username\":\"ａｄｍｉｎ\"}")).build())));
     return run("POST " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // PUT /api/v1/admin/users/NAME/email (notices)
+
+  @TestFactory
+  Stream<DynamicTest> emailChangeRefusesEveryMalformedRequestWithAnEnvelope() {
+    String username = newUsername("addressee");
+    api.createUser(username, "correct horse battery");
+    String path = "/api/v1/admin/users/" + username + "/email";
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(authorizationCases("PUT", path, JSON, "{\"email\":\"a@example.com\"}"));
+    cases.addAll(wrongMethods(path, List.of("POST", "DELETE", "PATCH")));
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("CRLF and a Bcc header", "{\"email\":\"a@example.com\\r\\nBcc: x@evil.example\"}");
+    bodies.put("a CR alone", "{\"email\":\"a@example.com\\rX: y\"}");
+    bodies.put("an LF alone", "{\"email\":\"a@example.com\\nX: y\"}");
+    bodies.put("a trailing CRLF", "{\"email\":\"a@example.com\\r\\n\"}");
+    bodies.put("a leading LF", "{\"email\":\"\\na@example.com\"}");
+    bodies.put("a NUL", "{\"email\":\"a\\u0000@example.com\"}");
+    bodies.put("a tab", "{\"email\":\"a\\t@example.com\"}");
+    bodies.put("a NEL (U+0085)", "{\"email\":\"a@example.com\\u0085\"}");
+    bodies.put("a line separator (U+2028)", "{\"email\":\"a@example.com\\u2028\"}");
+    bodies.put("a right-to-left override", "{\"email\":\"a\\u202e@example.com\"}");
+    bodies.put("two addresses", "{\"email\":\"a@example.com, b@example.com\"}");
+    bodies.put("a display name", "{\"email\":\"Alice <a@example.com>\"}");
+    bodies.put("a quoted local part", "{\"email\":\"\\\"a b\\\"@example.com\"}");
+    bodies.put("a space inside", "{\"email\":\"a b@example.com\"}");
+    bodies.put("no @", "{\"email\":\"example.com\"}");
+    bodies.put("two @", "{\"email\":\"a@b@example.com\"}");
+    bodies.put("a domain without a dot", "{\"email\":\"a@localhost\"}");
+    bodies.put("an IP literal", "{\"email\":\"a@[127.0.0.1]\"}");
+    bodies.put("non-ASCII letters", "{\"email\":\"ありす@example.jp\"}");
+    bodies.put("empty", "{\"email\":\"\"}");
+    bodies.put("255 characters", "{\"email\":\"" + "a".repeat(243) + "@example.com\"}");
+    bodies.put(
+        "a local part of 65 characters", "{\"email\":\"" + "a".repeat(65) + "@example.com\"}");
+    bodies.put("a number", "{\"email\":42}");
+    bodies.put("a boolean", "{\"email\":true}");
+    bodies.put("an array", "{\"email\":[\"a@example.com\"]}");
+    bodies.put("an object", "{\"email\":{\"value\":\"a@example.com\"}}");
+    bodies.put("missing", "{}");
+    bodies.put("a JSON array body", "[]");
+    bodies.put("a JSON null body", "null");
+    bodies.put("malformed JSON", "{\"email\": ,}");
+    bodies.put(
+        "duplicate \"email\" keys", "{\"email\":\"a@example.com\",\"email\":\"b@example.com\"}");
+    for (var row : bodies.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () ->
+                  api.send(
+                      api.asAdmin(raw(path, "PUT", JSON, BodyPublishers.ofString(row.getValue())))
+                          .build())));
+    }
+    cases.add(
+        api(
+            "Content-Type text/plain",
+            "unsupported_media_type",
+            () ->
+                api.send(
+                    api.asAdmin(
+                            raw(
+                                path,
+                                "PUT",
+                                "text/plain",
+                                BodyPublishers.ofString("{\"email\":\"a@example.com\"}")))
+                        .build())));
+    cases.add(
+        api(
+            "an unknown user",
+            "not_found",
+            () ->
+                api.send(
+                    api.asAdmin(
+                            raw(
+                                "/api/v1/admin/users/" + newUsername("ghost") + "/email",
+                                "PUT",
+                                JSON,
+                                BodyPublishers.ofString("{\"email\":\"a@example.com\"}")))
+                        .build())));
+    // Runs last: nothing refused above reached the user.
+    cases.add(
+        api(
+            "after every refusal the user still has no address",
+            "not_found",
+            () -> {
+              var user = api.adminGet("/api/v1/admin/users/" + username).json();
+              assertThat(user.path("email").isNull()).as(user.toString()).isTrue();
+              return api.adminGet("/api/v1/admin/users/" + newUsername("ghost"));
+            }));
+    return run("PUT " + path, cases);
   }
 
   // ---------------------------------------------------------------------------------------------

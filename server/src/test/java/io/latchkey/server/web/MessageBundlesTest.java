@@ -32,6 +32,19 @@ class MessageBundlesTest {
   }
 
   @Test
+  void everyNoticeKindHasATitleAndATextInBothLanguages() throws IOException {
+    Properties en = load("messages.properties");
+    Properties ja = load("messages_ja.properties");
+    for (io.latchkey.core.notice.NoticeKind kind : io.latchkey.core.notice.NoticeKind.values()) {
+      for (String part : new String[] {".title", ".text"}) {
+        String key = "notice." + kind.wireName() + part;
+        assertThat(en.getProperty(key)).as(key).isNotBlank();
+        assertThat(ja.getProperty(key)).as(key).isNotBlank().isNotEqualTo(en.getProperty(key));
+      }
+    }
+  }
+
+  @Test
   void theTimeOutSentenceIsTheOneUsersKnow() throws IOException {
     assertThat(load("messages.properties").getProperty("error.enrollment_timed_out"))
         .isEqualTo("Authenticator registration timed out. Select Next to try again.");
