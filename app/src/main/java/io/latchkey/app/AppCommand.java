@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
       ListCommand.class,
       RemoveCommand.class,
       PinCommand.class,
+      UnlockCommand.class,
+      LockCommand.class,
       ActivateCommand.class,
       ListenCommand.class,
       ApproveCommand.class,
@@ -141,6 +143,16 @@ public final class AppCommand implements Callable<Integer> {
 
   PinSource pins() {
     return new PinSource(env, prompt);
+  }
+
+  /** Opens a vault with a PIN: a kept unlock, else the PIN with the wrong-PIN delay. */
+  PinGate pinGate() {
+    return new PinGate(pins(), clock, unlocks());
+  }
+
+  /** Where {@code unlock} keeps this home's vault key: memory-backed storage only. */
+  Unlocks unlocks() {
+    return new Unlocks(home, env, systemRoot.resolve("dev/shm"), postureProbe(), clock);
   }
 
   InputStream stdin() {
