@@ -17,11 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
  * vault (mode 600, replaced atomically, read and written only while the vault's lock is held), so
  * that a new process does not start afresh. It holds no secret and is never part of the vault.
  *
- * <p>The first {@value #FREE_TRIES} wrong PINs cost nothing but the Argon2id work; from then on each
- * wrong PIN doubles a wait (1 s, 2 s, 4 s, ... at most 15 min), during which the app refuses at once
- * without asking for a PIN or deriving anything. A right PIN deletes the file. The times come from
- * the injected clock; a clock that has gone back before the last wrong PIN restarts the wait from
- * now rather than lengthening it.
+ * <p>The first {@value #FREE_TRIES} wrong PINs cost nothing but the Argon2id work; from then on
+ * each wrong PIN doubles a wait (1 s, 2 s, 4 s, ... at most 15 min), during which the app refuses
+ * at once without asking for a PIN or deriving anything. A right PIN deletes the file. The times
+ * come from the injected clock; a clock that has gone back before the last wrong PIN restarts the
+ * wait from now rather than lengthening it.
  *
  * <p>This slows guessing through the app, the way a phone's lock screen does. Someone who can write
  * the home can delete the file, so it adds nothing against a copy of the vault file; that is the
@@ -131,8 +131,8 @@ final class PinAttempts {
   }
 
   /**
-   * A file that cannot be read (edited by hand, say) counts as the free tries used up, so it
-   * cannot be used to get more; it starts no wait by itself.
+   * A file that cannot be read (edited by hand, say) counts as the free tries used up, so it cannot
+   * be used to get more; it starts no wait by itself.
    */
   private static State damaged() {
     return new State(FREE_TRIES, Instant.EPOCH);
@@ -141,7 +141,6 @@ final class PinAttempts {
   private void write(State state) throws IOException {
     AtomicFile.write(
         file,
-        MAPPER.writeValueAsBytes(
-            new Stored(state.failures(), state.lastFailure().toString())));
+        MAPPER.writeValueAsBytes(new Stored(state.failures(), state.lastFailure().toString())));
   }
 }

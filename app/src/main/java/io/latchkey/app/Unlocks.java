@@ -27,10 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code unlock}'s kept vault key: like a phone app unlocked in the foreground, the vault opens
  * without the PIN until a deadline. The key is kept only in memory-backed storage, never on the
- * home's disk: in {@code $XDG_RUNTIME_DIR/latchkey/}, else {@code /dev/shm/latchkey-UID/}, and
- * only when mountinfo says that folder is a tmpfs (or ramfs). The folder is mode 700 and must
- * belong to the home's owner; the file, mode 600, is named by a SHA-256 of the home's real path and
- * holds the deadline, the home and the fingerprint of the PIN it was unlocked with.
+ * home's disk: in {@code $XDG_RUNTIME_DIR/latchkey/}, else {@code /dev/shm/latchkey-UID/}, and only
+ * when mountinfo says that folder is a tmpfs (or ramfs). The folder is mode 700 and must belong to
+ * the home's owner; the file, mode 600, is named by a SHA-256 of the home's real path and holds the
+ * deadline, the home and the fingerprint of the PIN it was unlocked with.
  *
  * <p>The kept key is ignored and deleted when it expires (by the injected clock), when the clock
  * says it was made more than {@link #MAX_DURATION} in the future, when the PIN changes (the

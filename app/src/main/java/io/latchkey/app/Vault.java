@@ -62,8 +62,8 @@ final class Vault implements AutoCloseable {
   }
 
   /**
-   * Whether the vault in {@code home} has a PIN, read without the PIN; false when there is no
-   * vault (and then nothing is created).
+   * Whether the vault in {@code home} has a PIN, read without the PIN; false when there is no vault
+   * (and then nothing is created).
    */
   static boolean hasPin(Path home) throws IOException {
     if (!Files.isDirectory(home)) {
@@ -153,5 +153,4 @@ final class Vault implements AutoCloseable {
       Arrays.fill(pin, '\0');
     }
   }
-
 }

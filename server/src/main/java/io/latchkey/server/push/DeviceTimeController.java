@@ -14,10 +14,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/v1/device/time} (docs/PUSH-PROTOCOL.md §3): the server's time, open and unsigned,
- * so a device can tell how far its own clock is off ({@code app doctor}) before its codes and signed
- * requests are refused for it. The time is the server's injected {@link Clock}, the one that judges
- * codes and signatures; the HTTP {@code Date} header comes from the system clock and has only
- * whole seconds. {@code service} tells a Latchkey server apart from any other answer at that URL.
+ * so a device can tell how far its own clock is off ({@code app doctor}) before its codes and
+ * signed requests are refused for it. The time is the server's injected {@link Clock}, the one that
+ * judges codes and signatures; the HTTP {@code Date} header comes from the system clock and has
+ * only whole seconds. {@code service} tells a Latchkey server apart from any other answer at that
+ * URL.
  */
 @RestController
 @Tag(name = "devices")
