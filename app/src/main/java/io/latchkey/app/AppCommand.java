@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       PinCommand.class,
       UnlockCommand.class,
       LockCommand.class,
+      DoctorCommand.class,
       ActivateCommand.class,
       ListenCommand.class,
       ApproveCommand.class,
