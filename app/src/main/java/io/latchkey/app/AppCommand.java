@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "'activate' reports this device's posture; LATCHKEY_POSTURE (or --posture) overrides it,"
           + " e.g. "
           + PostureOverride.FORMAT
-          + "."
+          + ".",
+      "'unlock' keeps the vault key in $XDG_RUNTIME_DIR, else /dev/shm, only if it is a tmpfs."
     },
     subcommands = {
       AddCommand.class,
