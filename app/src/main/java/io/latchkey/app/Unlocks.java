@@ -129,8 +129,8 @@ final class Unlocks {
   }
 
   /**
-   * Where unlocks are kept, created if {@code create}; empty when there is no memory-backed
-   * storage, which {@code create} turns into the sentence saying so.
+   * Where unlocks are kept, created if {@code create}; empty when there is no memory-backed storage
+   * or the folder there is not private, which {@code create} turns into the sentence saying so.
    */
   Optional<Path> folder(boolean create) throws IOException {
     Optional<Path> base = memoryBackedBase();
@@ -153,8 +153,15 @@ final class Unlocks {
         // Another command made it first; it is checked below like any other.
       }
     }
-    if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-      checkPrivate(folder);
+    if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS) && !isPrivate(folder)) {
+      if (create) {
+        throw new AppException(
+            "The folder "
+                + folder
+                + " that keeps unlocked vaults is not private to the owner of this home (it must"
+                + " be a directory of theirs, mode 700); remove it and try again.");
+      }
+      return Optional.empty(); // never read from or delete in it: this app did not write there
     }
     return Optional.of(folder);
   }
@@ -180,22 +187,14 @@ final class Unlocks {
     return probe.fileSystemType(path).filter(MEMORY_FILE_SYSTEMS::contains).isPresent();
   }
 
-  /** Refuses a folder that someone else could read or replace the key in. */
-  private void checkPrivate(Path folder) throws IOException {
-    boolean ok =
-        Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
-            && owner(folder).equals(owner(home))
-            && (!AtomicFile.POSIX
-                || PosixFilePermissions.toString(
-                        Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS))
-                    .equals("rwx------"));
-    if (!ok) {
-      throw new AppException(
-          "The folder "
-              + folder
-              + " that keeps unlocked vaults is not private to the owner of this home (it must be"
-              + " a directory of theirs, mode 700); remove it and try again.");
-    }
+  /** False for a folder that someone else could read or replace the key in. */
+  private boolean isPrivate(Path folder) throws IOException {
+    return Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+        && owner(folder).equals(owner(home))
+        && (!AtomicFile.POSIX
+            || PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS))
+                .equals("rwx------"));
   }
 
   /** The numeric owner of {@code path} (unix:uid), else its owner's name. */

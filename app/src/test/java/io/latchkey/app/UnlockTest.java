@@ -183,6 +183,13 @@ class UnlockTest {
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).contains("is not private", "mode 700");
     assertThat(keptFiles()).isEmpty();
+    // Everything else goes on, asking for the PIN, and never touches that folder.
+    Path planted = Files.writeString(folder.resolve("planted.json"), "{}");
+    assertThat(app.ok("code", "ACME")).isEqualTo("566657\n");
+    app.env.put(PinSource.NEW_PIN_VARIABLE, "new-pin-2");
+    assertThat(app.ok("pin", "set")).isEqualTo("PIN changed.\n");
+    assertThat(app.run("lock").out()).isEqualTo("Locked.\n");
+    assertThat(planted).exists();
   }
 
   @Test
