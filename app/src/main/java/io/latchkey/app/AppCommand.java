@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
       "'activate' reports this device's posture; LATCHKEY_POSTURE (or --posture) overrides it,"
           + " e.g. "
           + PostureOverride.FORMAT
-          + "."
+          + ".",
+      "'unlock' keeps the vault key in $XDG_RUNTIME_DIR, else /dev/shm, only if it is a tmpfs."
     },
     subcommands = {
       AddCommand.class,
@@ -44,6 +45,9 @@ import picocli.CommandLine.Spec;
       ListCommand.class,
       RemoveCommand.class,
       PinCommand.class,
+      UnlockCommand.class,
+      LockCommand.class,
+      DoctorCommand.class,
       ActivateCommand.class,
       ListenCommand.class,
       ApproveCommand.class,
@@ -145,6 +149,16 @@ public final class AppCommand implements Callable<Integer> {
 
   PinSource pins() {
     return new PinSource(env, prompt);
+  }
+
+  /** Opens a vault with a PIN: a kept unlock, else the PIN with the wrong-PIN delay. */
+  PinGate pinGate() {
+    return new PinGate(pins(), clock, unlocks());
+  }
+
+  /** Where {@code unlock} keeps this home's vault key: memory-backed storage only. */
+  Unlocks unlocks() {
+    return new Unlocks(home, env, systemRoot.resolve("dev/shm"), postureProbe(), clock);
   }
 
   InputStream stdin() {

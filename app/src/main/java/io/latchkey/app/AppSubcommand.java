@@ -34,7 +34,7 @@ abstract class AppSubcommand implements Callable<Integer> {
     try {
       execute();
       out().flush();
-      return ExitCode.OK;
+      return exitCode();
     } catch (AppException e) {
       return fail(e.getMessage());
     } catch (IOException e) {
@@ -49,6 +49,11 @@ abstract class AppSubcommand implements Callable<Integer> {
       err().flush();
       return ExitCode.SOFTWARE;
     }
+  }
+
+  /** The exit code after {@link #execute()} returned: OK unless a command says otherwise. */
+  int exitCode() {
+    return ExitCode.OK;
   }
 
   AppCommand app() {
@@ -68,9 +73,19 @@ abstract class AppSubcommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
-  /** Opens the vault of {@code --home}, asking for the PIN if it has one. */
+  /** Opens the vault of {@code --home}, asking for the PIN if it has one and is not unlocked. */
   Vault openVault() throws IOException {
-    Vault vault = Vault.open(app().home(), app().pins());
+    return openVault(false);
+  }
+
+  /**
+   * Opens the vault of {@code --home}.
+   *
+   * @param pinRequired ask for the PIN even while the vault is unlocked (to unlock it again, or to
+   *     change or remove the PIN)
+   */
+  Vault openVault(boolean pinRequired) throws IOException {
+    Vault vault = Vault.open(app().home(), app().pinGate(), pinRequired);
     if (vault.exists() && !vault.hasPin() && app().pins().fromEnvironment().isPresent()) {
       err().println("Warning: " + PinSource.PIN_VARIABLE + " is set, but this vault has no PIN.");
     }

@@ -29,14 +29,16 @@ final class PinCommand implements Callable<Integer> {
       description = {
         "Sets or changes the PIN; the vault is encrypted with it from now on.",
         "The current PIN comes from LATCHKEY_PIN or a prompt, the new one from LATCHKEY_NEW_PIN"
-            + " or a prompt."
+            + " or a prompt. A change needs the current PIN even while the vault is unlocked,"
+            + " and ends the unlock."
       })
   static final class Set extends AppSubcommand {
     @Override
     void execute() throws IOException {
-      try (Vault vault = openVault()) {
+      try (Vault vault = openVault(true)) {
         boolean changing = vault.exists() && vault.hasPin();
         vault.setPin(app().pins().fresh());
+        app().unlocks().forget();
         out().println(changing ? "PIN changed." : "PIN set; the vault is now encrypted.");
       }
     }
@@ -46,15 +48,19 @@ final class PinCommand implements Callable<Integer> {
   @Command(
       name = "remove",
       mixinStandardHelpOptions = true,
-      description = "Removes the PIN; the vault is then stored unencrypted.")
+      description = {
+        "Removes the PIN; the vault is then stored unencrypted.",
+        "Needs the current PIN even while the vault is unlocked, and ends the unlock."
+      })
   static final class Remove extends AppSubcommand {
     @Override
     void execute() throws IOException {
-      try (Vault vault = openVault()) {
+      try (Vault vault = openVault(true)) {
         if (!vault.exists() || !vault.hasPin()) {
           throw new AppException("This vault has no PIN.");
         }
         vault.removePin();
+        app().unlocks().forget();
         out().println("PIN removed; the vault is now stored unencrypted.");
       }
     }

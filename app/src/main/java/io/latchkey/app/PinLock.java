@@ -4,9 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -79,9 +82,10 @@ final class PinLock {
   /**
    * Opens the lock described by {@code header} with {@code pin}.
    *
-   * @throws AppException "wrong PIN" when the wrapped key fails its tag check
+   * @return empty when the PIN is wrong (the wrapped key fails its tag check)
+   * @throws AppException when the header is damaged or its settings are refused
    */
-  static PinLock unlock(PinHeader header, char[] pin) {
+  static Optional<PinLock> tryUnlock(PinHeader header, char[] pin) {
     checkSettings(header);
     byte[] pinKey = derive(pin, header);
     try {
@@ -92,12 +96,54 @@ final class PinLock {
               decode(header.keyNonce()),
               aad(header),
               decode(header.wrappedKey()));
-      return new PinLock(header, vaultKey);
+      return Optional.of(new PinLock(header, vaultKey));
     } catch (AEADBadTagException e) {
-      throw new AppException("Could not unlock the vault: wrong PIN.", e);
+      return Optional.empty();
     } finally {
       Arrays.fill(pinKey, (byte) 0);
     }
+  }
+
+  /**
+   * Opens the lock with {@code pin}, without counting wrong PINs (for tests and tools; the app goes
+   * through {@link PinGate}).
+   *
+   * @throws AppException "wrong PIN" when the wrapped key fails its tag check
+   */
+  static PinLock unlock(PinHeader header, char[] pin) {
+    return tryUnlock(header, pin).orElseThrow(() -> new AppException(PinGate.WRONG_PIN));
+  }
+
+  /**
+   * The lock of {@code header} with a vault key kept from an earlier unlock ({@link Unlocks}); the
+   * caller has checked that the key belongs to this header ({@link #fingerprint(PinHeader)}).
+   */
+  static PinLock withKey(PinHeader header, byte[] vaultKey) {
+    checkSettings(header);
+    if (vaultKey.length != KEY_BYTES) {
+      throw new AppException("The kept unlock is damaged (its key has the wrong size).");
+    }
+    return new PinLock(header, vaultKey.clone());
+  }
+
+  /**
+   * Names one wrapped key: SHA-256 of the header's associated data and wrapped key, Base64. Every
+   * {@code pin set} makes a new salt and key, so a kept unlock of an older PIN no longer matches.
+   */
+  static String fingerprint(PinHeader header) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(aad(header));
+      sha256.update(String.valueOf(header.wrappedKey()).getBytes(StandardCharsets.UTF_8));
+      return encode(sha256.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+  }
+
+  /** A copy of the vault key, for an unlock to keep; the caller clears it. */
+  byte[] vaultKey() {
+    return vaultKey.clone();
   }
 
   PinHeader header() {

@@ -98,6 +98,18 @@ final class PostureProbe {
     return Files.isDirectory(proc) ? false : null;
   }
 
+  /**
+   * The type of the file system holding {@code path} ("tmpfs", "ext4", ...), from mountinfo; empty
+   * when the system does not say.
+   */
+  Optional<String> fileSystemType(Path path) {
+    try {
+      return mountOf(existing(path.toAbsolutePath().normalize()).toRealPath()).map(Mount::type);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   /** {@code path}, or the nearest directory above it that exists: where it would be created. */
   private static Path existing(Path path) {
     Path at = path;

@@ -34,6 +34,7 @@ final class PushClient implements AutoCloseable {
   static final String ACTIVATE = "/api/v1/device/activate";
   static final String STREAM = "/api/v1/device/stream";
   static final String CHALLENGES = "/api/v1/device/challenges";
+  static final String TIME = "/api/v1/device/time";
   static final String CORRELATION_HEADER = "X-Correlation-Id";
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -82,6 +83,18 @@ final class PushClient implements AutoCloseable {
             .GET()
             .build();
     return exchange(device.server(), request);
+  }
+
+  /** An unsigned GET of an open endpoint (the server's time). */
+  Reply getOpen(URI server, String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint(server, path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json")
+            .header("Cache-Control", "no-cache")
+            .GET()
+            .build();
+    return exchange(server, request);
   }
 
   /** An unsigned JSON POST (an answer carries its own signature). */

@@ -1,7 +1,9 @@
 package io.latchkey.app;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -27,24 +29,49 @@ final class Vault implements AutoCloseable {
   }
 
   /**
-   * Opens the vault in {@code home}, asking {@code pins} for the PIN if it has one. A home with no
-   * vault yet gives an empty one, which will be written with a PIN if {@code LATCHKEY_PIN} is set.
+   * Opens the vault in {@code home}, asking {@code pins} for the PIN if it has one (no unlock is
+   * used, and wrong PINs count by the system clock). A home with no vault yet gives an empty one,
+   * which will be written with a PIN if {@code LATCHKEY_PIN} is set.
    */
   static Vault open(Path home, PinSource pins) throws IOException {
+    return open(home, new PinGate(pins, Clock.systemUTC(), null), false);
+  }
+
+  /**
+   * Opens the vault in {@code home}; one with a PIN is opened through {@code gate}.
+   *
+   * @param pinRequired ask for the PIN even while the vault is unlocked
+   */
+  static Vault open(Path home, PinGate gate, boolean pinRequired) throws IOException {
     VaultFile file = VaultFile.open(home);
     try {
       Optional<byte[]> bytes = file.read();
       if (bytes.isEmpty()) {
-        PinLock lock = pins.fromEnvironment().map(Vault::create).orElse(null);
+        PinLock lock = gate.pins().fromEnvironment().map(Vault::create).orElse(null);
         return new Vault(
             file, false, new VaultCodec.Entries(Accounts.empty(), Devices.empty()), lock);
       }
       VaultCodec.Document document = VaultCodec.parse(bytes.get());
-      PinLock lock = document.isLocked() ? unlock(document.pin(), pins) : null;
+      PinLock lock =
+          document.isLocked() ? gate.open(file.home(), document.pin(), pinRequired) : null;
       return new Vault(file, true, VaultCodec.entries(document, lock), lock);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
+    }
+  }
+
+  /**
+   * Whether the vault in {@code home} has a PIN, read without the PIN; false when there is no vault
+   * (and then nothing is created).
+   */
+  static boolean hasPin(Path home) throws IOException {
+    if (!Files.isDirectory(home)) {
+      return false;
+    }
+    try (VaultFile file = VaultFile.open(home)) {
+      Optional<byte[]> bytes = file.read();
+      return bytes.isPresent() && VaultCodec.parse(bytes.get()).isLocked();
     }
   }
 
@@ -63,6 +90,11 @@ final class Vault implements AutoCloseable {
 
   boolean hasPin() {
     return lock != null;
+  }
+
+  /** The lock this vault is written with, or null for a plain vault. */
+  PinLock pinLock() {
+    return lock;
   }
 
   Path path() {
@@ -117,15 +149,6 @@ final class Vault implements AutoCloseable {
   private static PinLock create(char[] pin) {
     try {
       return PinLock.create(pin);
-    } finally {
-      Arrays.fill(pin, '\0');
-    }
-  }
-
-  private static PinLock unlock(PinHeader header, PinSource pins) {
-    char[] pin = pins.current();
-    try {
-      return PinLock.unlock(header, pin);
     } finally {
       Arrays.fill(pin, '\0');
     }

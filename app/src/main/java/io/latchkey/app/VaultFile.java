@@ -1,25 +1,20 @@
 package io.latchkey.app;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
  * The vault's bytes on disk: {@code HOME/vault.json}, readable by its owner only. A write never
- * leaves a half-written vault: it goes to a temporary file that is synced, then renamed over the
- * old one, and the directory is synced so the rename itself survives a crash.
+ * leaves a half-written vault ({@link AtomicFile}).
  *
  * <p>While open, the file holds an exclusive lock on {@code HOME/vault.lock}, so two commands on
  * the same home (say {@code code} for a HOTP entry, run twice at once) cannot both read the same
@@ -29,8 +24,6 @@ final class VaultFile implements AutoCloseable {
   static final String NAME = "vault.json";
   private static final String LOCK_NAME = "vault.lock";
   private static final long LOCK_WAIT_MILLIS = 5_000;
-  private static final boolean POSIX =
-      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private final Path home;
   private final Path file;
@@ -73,6 +66,11 @@ final class VaultFile implements AutoCloseable {
     return file;
   }
 
+  /** The home this file and its lock are in. */
+  Path home() {
+    return home;
+  }
+
   /** The vault's bytes, or empty if this home has no vault yet. */
   Optional<byte[]> read() throws IOException {
     try {
@@ -84,20 +82,7 @@ final class VaultFile implements AutoCloseable {
 
   /** Replaces the vault with {@code bytes} atomically. */
   void write(byte[] bytes) throws IOException {
-    Path temp = Files.createTempFile(home, ".vault-", ".tmp", permissions("rw-------"));
-    try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory();
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFile.write(file, bytes);
   }
 
   @Override
@@ -135,21 +120,7 @@ final class VaultFile implements AutoCloseable {
     }
   }
 
-  private void syncDirectory() throws IOException {
-    if (!POSIX) {
-      return; // Windows cannot open a directory as a channel; its rename is durable enough.
-    }
-    try (FileChannel directory = FileChannel.open(home, StandardOpenOption.READ)) {
-      directory.force(true);
-    }
-  }
-
   private static FileAttribute<?>[] permissions(String mode) {
-    if (!POSIX) {
-      return new FileAttribute<?>[0];
-    }
-    return new FileAttribute<?>[] {
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode))
-    };
+    return AtomicFile.permissions(mode);
   }
 }

@@ -58,6 +58,12 @@ final class FakePushServer implements AutoCloseable {
   /** How many of the next streams close right after their first events (ready, pending ones). */
   final AtomicInteger streamsToClose = new AtomicInteger();
 
+  /** Added to this server's clock in its answers to GET /api/v1/device/time. */
+  volatile java.time.Duration timeSkew = java.time.Duration.ZERO;
+
+  /** Set to answer GET /api/v1/device/time with 404, as a server that is not Latchkey would. */
+  volatile boolean noTimeEndpoint;
+
   /** Lists answered and expired challenges too, as a server that lags behind might. */
   volatile boolean listEverything;
 
@@ -154,6 +160,11 @@ final class FakePushServer implements AutoCloseable {
         activate(exchange, body);
       } else if (method.equals("GET") && path.equals("/api/v1/device/stream")) {
         stream(exchange);
+      } else if (method.equals("GET") && path.equals("/api/v1/device/time") && !noTimeEndpoint) {
+        json(
+            exchange,
+            200,
+            Map.of("service", "latchkey", "time", clock.instant().plus(timeSkew).toString()));
       } else if (method.equals("GET") && path.equals("/api/v1/device/challenges")) {
         list(exchange);
       } else if (method.equals("POST") && path.startsWith("/api/v1/device/challenges/")) {

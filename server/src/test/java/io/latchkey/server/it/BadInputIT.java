@@ -1224,6 +1224,52 @@ class BadInputIT extends ServerIT {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // GET /api/v1/device/time
+
+  /** An endpoint without input: it can only be asked the wrong way or at the wrong address. */
+  @TestFactory
+  Stream<DynamicTest> deviceTimeRefusesEveryWrongRequestWithAnEnvelope() {
+    String path = "/api/v1/device/time";
+    List<Case> cases =
+        new ArrayList<>(wrongMethods(path, List.of("POST", "PUT", "DELETE", "PATCH")));
+    for (String accept :
+        List.of("text/html", "application/xml", "image/png", "text/event-stream")) {
+      cases.add(
+          api(
+              "Accept: " + accept + " only",
+              "not_acceptable",
+              () -> api.send(api.request(path).header("Accept", accept).GET().build())));
+    }
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("an encoded slash", path + "/..%2F..%2Fadmin");
+    refused.put("path traversal with dots", path + "/../../admin/users");
+    refused.put("path traversal with encoded dots", path + "/%2e%2e");
+    refused.put("a semicolon path parameter", path + ";jsessionid=x");
+    refused.put("an encoded backslash", path + "%5Cx");
+    refused.put("a double-encoded slash", path + "%252Fx");
+    refused.put("an encoded CRLF", path + "%0D%0A");
+    refused.put("an encoded NUL", path + "%00");
+    refused.put("invalid UTF-8", path + "%FF%FE");
+    for (var row : refused.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () -> api.send(api.request(row.getValue()).GET().build())));
+    }
+    cases.add(
+        api(
+            "invalid percent-encoding",
+            "bad_request",
+            () -> RawHttp.send(port, "GET", path + "%zz")));
+    for (String wrong :
+        List.of(path + "/", path + "/now", path + "s", "/api/v1/device/TIME", path + ".json")) {
+      cases.add(api(wrong, "not_found", () -> api.send(api.request(wrong).GET().build())));
+    }
+    return run("GET " + path, cases, 20);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Case tables shared by the endpoints
 
   /** Bodies that are not the JSON object the endpoint takes, with otherwise valid requests. */
@@ -1613,7 +1659,12 @@ class BadInputIT extends ServerIT {
   // Running and building
 
   private static Stream<DynamicTest> run(String endpoint, List<Case> cases) {
-    assertThat(cases).as(endpoint + " cases").hasSizeGreaterThanOrEqualTo(MIN_CASES);
+    return run(endpoint, cases, MIN_CASES);
+  }
+
+  /** For an endpoint that takes no input, and so has fewer ways to be asked wrongly. */
+  private static Stream<DynamicTest> run(String endpoint, List<Case> cases, int minimum) {
+    assertThat(cases).as(endpoint + " cases").hasSizeGreaterThanOrEqualTo(minimum);
     List<String> names = cases.stream().map(Case::name).toList();
     assertThat(names).as("case names are unique").doesNotHaveDuplicates();
     return cases.stream()
