@@ -2,18 +2,16 @@ package io.latchkey.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The interop fixtures (INTEROP.md, testdata/interop/README.md), copied into the test resources
- * ({@code interop/}) so the tests need nothing outside the repository.
+ * The interop fixtures (INTEROP.md, testdata/interop/README.md), kept in the repository's {@code
+ * testdata/interop} (the core's tests read the same folder) so the tests need nothing outside it.
  */
 final class Fixtures {
-  static final Path INTEROP = resource("interop");
+  static final Path INTEROP = repositoryFolder("testdata/interop");
 
   /** Row U01: Google's Key URI example; 742275 at t=1234567890. */
   static final String U01 =
@@ -47,16 +45,16 @@ final class Fixtures {
     return path;
   }
 
-  private static Path resource(String name) {
-    URL url = Fixtures.class.getClassLoader().getResource(name);
-    if (url == null) {
-      throw new IllegalStateException("the test resources have no " + name + "/ folder");
+  /** A folder of the repository, found by walking up from the module folder Maven runs in. */
+  private static Path repositoryFolder(String relative) {
+    Path start = Path.of("").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(relative);
+      if (Files.isRegularFile(candidate.resolve("README.md"))) {
+        return candidate;
+      }
     }
-    try {
-      return Path.of(url.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    throw new IllegalStateException("no " + relative + " in " + start + " or above it");
   }
 
   /** One row of otpauth-uri-cases.tsv. */
