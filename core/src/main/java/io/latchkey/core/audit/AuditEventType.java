@@ -48,7 +48,10 @@ public enum AuditEventType {
   PUSH_CHALLENGE_EXPIRED("push_challenge.expired"),
   PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
   PUSH_BLOCKED("push.blocked"),
-  PUSH_UNBLOCKED("push.unblocked");
+  PUSH_UNBLOCKED("push.unblocked"),
+  USERS_IMPORTED("users.imported"),
+  ALERT_ACKNOWLEDGED("alert.acknowledged"),
+  DIAGNOSIS_VIEWED("diagnosis.viewed");
 
   private final String wireName;
 
