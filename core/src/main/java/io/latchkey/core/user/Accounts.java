@@ -210,6 +210,14 @@ public final class Accounts {
         clock.instant());
   }
 
+  /**
+   * A new random password for an administrator to hand over once: 20 characters of an alphabet
+   * without look-alikes (about 116 bits).
+   */
+  public String generatePassword() {
+    return randomPassword(20);
+  }
+
   private String randomPassword(int length) {
     StringBuilder out = new StringBuilder(length);
     for (int i = 0; i < length; i++) {

@@ -57,7 +57,7 @@ public class DiagnosticsController {
             ? diagnosis.findings().getFirst().cause()
             : "No rule explains these events; read the timeline below.");
     out.put("findings", diagnosis.findings().stream().map(DiagnosticsController::view).toList());
-    out.put("timeline", diagnosis.timeline().stream().map(AdminAuditController::view).toList());
+    out.put("timeline", diagnosis.timeline().stream().map(AuditExports::view).toList());
     return out;
   }
 
@@ -66,7 +66,7 @@ public class DiagnosticsController {
     out.put("code", finding.code());
     out.put("cause", finding.cause());
     out.put("remedy", finding.remedy());
-    out.put("evidence", finding.evidence().stream().map(AdminAuditController::view).toList());
+    out.put("evidence", finding.evidence().stream().map(AuditExports::view).toList());
     return out;
   }
 }

@@ -134,6 +134,9 @@ public class SecurityConfiguration {
             auth ->
                 auth.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
                     .permitAll()
+                    // The admin console: administrators only; anyone else gets the 403 page.
+                    .requestMatchers("/admin", "/admin/**")
+                    .hasRole("ADMIN")
                     .anyRequest()
                     .authenticated());
     return http.build();
