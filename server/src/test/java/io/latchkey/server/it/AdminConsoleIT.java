@@ -245,7 +245,8 @@ class AdminConsoleIT extends ServerIT {
             crossSite(admin, path, "reason=forged"),
             crossSite(admin, path, "_csrf=garbage&reason=forged"),
             crossSite(admin, "/admin/users", "username=" + newUsername("forged")),
-            crossSite(admin, "/admin/alerts/" + UUID.randomUUID() + "/acknowledge", ""));
+            crossSite(admin, "/admin/alerts/" + UUID.randomUUID() + "/acknowledge", ""),
+            crossSiteUpload(admin, "username\r\n" + newUsername("forged") + "\r\n"));
     for (HttpRequest request : forged) {
       Page page = admin.send(request);
       assertThat(
@@ -503,6 +504,22 @@ class AdminConsoleIT extends ServerIT {
     return browser
         .request(path)
         .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Origin", "https://evil.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  /** A multipart upload of a CSV file to the import, without the session's CSRF token. */
+  private static HttpRequest crossSiteUpload(WizardClient browser, String csv) {
+    String body =
+        "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"u.csv\"\r\n"
+            + "Content-Type: text/csv\r\n\r\n"
+            + csv
+            + "\r\n--b0undary--\r\n";
+    return browser
+        .request("/admin/users/import")
+        .header("Content-Type", "multipart/form-data; boundary=b0undary")
         .header("Origin", "https://evil.example")
         .header("Sec-Fetch-Site", "cross-site")
         .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -129,6 +129,19 @@ class UserImportIT extends ServerIT {
     Envelopes.assertJsonError(api.adminGet("/api/v1/admin/users?status=asleep"), "bad_request");
   }
 
+  @Test
+  void theOpenApiDocumentDescribesTheImportAsATextCsvBody() {
+    JsonNode paths = api.send(api.request("/api/openapi.json").GET().build()).json().path("paths");
+
+    JsonNode post = paths.path("/api/v1/admin/users/import").path("post");
+    assertThat(post.path("requestBody").path("content").has("text/csv"))
+        .as(post.toString())
+        .isTrue();
+    assertThat(post.path("description").asString()).contains("nothing is created");
+    assertThat(paths.path("/api/v1/admin/users").path("get").toString())
+        .contains("\"q\"", "\"status\"");
+  }
+
   private Response importCsv(String csv) {
     return api.send(
         api.asAdmin(api.request("/api/v1/admin/users/import"))
