@@ -268,6 +268,52 @@ class AdminCliIT {
   }
 
   @Test
+  void importUsersPrintsWhatBecameOfEachRow() throws IOException {
+    admin("create-user", "olga");
+    Path file = data.resolve("people.csv");
+    Files.writeString(
+        file,
+        "username,display_name,admin\r\n"
+            + "pavel,\"Pavel, P.\",false\r\n"
+            + "OLGA,Olga,false\r\n"
+            + "bad:name,Bad,false\r\n"
+            + "quinn,,true\r\n");
+
+    CliRun run = admin("import-users", file.toString());
+    CliRun quinn = admin("user", "quinn");
+
+    assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out().lines().findFirst())
+        .hasValueSatisfying(h -> assertThat(h).matches("LINE +USERNAME +RESULT +REASON"));
+    assertThat(run.out())
+        .containsPattern("(?m)^2 +pavel +created$")
+        .containsPattern("(?m)^3 +olga +exists$")
+        .containsPattern("(?m)^4 +bad:name +refused +invalid_username: a username has")
+        .containsPattern("(?m)^5 +quinn +created$")
+        .contains("2 created, 1 already existed, 1 refused.")
+        .contains("Imported users have no password");
+    assertThat(run.err().strip())
+        .isEqualTo("error: 1 row(s) refused (see above); the other rows were imported.");
+    assertThat(quinn.out()).contains("Administrator:   yes");
+  }
+
+  @Test
+  void importUsersOfAMalformedFileCreatesNobodyAndSaysWhichLine() throws IOException {
+    Path file = Files.writeString(data.resolve("broken.csv"), "username\nrita\n\"sam\n");
+
+    CliRun run = admin("import-users", file.toString());
+    CliRun rita = admin("user", "rita");
+
+    assertThat(run.exit()).isEqualTo(1);
+    Matcher error = error(run);
+    assertThat(error.group(2)).isEqualTo("bad_request");
+    assertThat(error.group(1))
+        .contains(
+            "Reason: malformed CSV, nothing imported: line 3: a quoted field is never closed");
+    assertThat(error(rita).group(2)).isEqualTo("not_found");
+  }
+
+  @Test
   void createApiKeyQuietPrintsOnlyTheTokenAndKeysCanBeRevoked() {
     CliRun created = admin("create-api-key", "intranet", "--quiet");
     String token = created.out().strip();

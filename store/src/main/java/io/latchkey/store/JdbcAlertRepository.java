@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -62,6 +63,14 @@ public final class JdbcAlertRepository implements AlertRepository {
         .param("limit", limit)
         .query(JdbcAlertRepository::alert)
         .list();
+  }
+
+  @Override
+  public Optional<Alert> find(UUID id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM alerts WHERE id = :id")
+        .param("id", id)
+        .query(JdbcAlertRepository::alert)
+        .optional();
   }
 
   @Override

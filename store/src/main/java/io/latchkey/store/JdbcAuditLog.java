@@ -61,7 +61,8 @@ public final class JdbcAuditLog implements AuditLog {
    * Every filter of the query, combined with AND; {@code from} is inclusive and {@code to}
    * exclusive. A correlation ID matches the events recorded under it plus every event of the flows
    * those events belong to, found by one subquery, so a user's single ID opens the whole
-   * registration timeline. Oldest first (ties in time by insertion order), at most {@code limit}.
+   * registration timeline. Oldest first (ties in time by insertion order), or newest first when the
+   * query asks, at most {@code limit}.
    */
   @Override
   public List<AuditEvent> search(AuditQuery query) {
@@ -99,7 +100,10 @@ public final class JdbcAuditLog implements AuditLog {
             "SELECT occurred_at, event_type, success, correlation_id, flow_id, user_id, username,"
                 + " actor, ip, user_agent, reason, detail FROM audit_events"
                 + where
-                + " ORDER BY occurred_at, id LIMIT :limit")
+                + (query.newestFirst()
+                    ? " ORDER BY occurred_at DESC, id DESC"
+                    : " ORDER BY occurred_at, id")
+                + " LIMIT :limit")
         .params(params)
         .query(JdbcAuditLog::event)
         .list();

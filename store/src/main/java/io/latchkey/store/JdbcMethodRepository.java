@@ -12,7 +12,10 @@ import io.latchkey.core.method.MethodRepository;
 import io.latchkey.core.user.UserId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -43,6 +46,22 @@ public final class JdbcMethodRepository implements MethodRepository {
         .param("userId", userId.value())
         .query(JdbcMethodRepository::method)
         .list();
+  }
+
+  /** One query for the whole page of users. */
+  @Override
+  public Map<UserId, Integer> countByUser(Collection<UserId> userIds) {
+    Map<UserId, Integer> counts = new HashMap<>();
+    if (userIds.isEmpty()) {
+      return counts;
+    }
+    jdbc.sql(
+            "SELECT user_id, COUNT(*) AS methods FROM methods WHERE user_id IN (:ids)"
+                + " GROUP BY user_id")
+        .param("ids", userIds.stream().map(UserId::value).toList())
+        .query((rs, row) -> counts.put(new UserId(uuid(rs, "user_id")), rs.getInt("methods")))
+        .list();
+    return counts;
   }
 
   @Override

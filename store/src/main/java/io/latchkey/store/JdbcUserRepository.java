@@ -10,12 +10,16 @@ import io.latchkey.core.user.EmailAddress;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserId;
 import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.user.UserSearch;
 import io.latchkey.core.user.UserStatus;
 import io.latchkey.core.user.Username;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -97,6 +101,63 @@ public final class JdbcUserRepository implements UserRepository {
         .param("offset", offset)
         .query(JdbcUserRepository::user)
         .list();
+  }
+
+  /**
+   * One query: the username (canonical) or the display name (lower-cased) contains the text, with
+   * {@code %}, {@code _} and the escape character itself taken literally; names that start with it
+   * first.
+   */
+  @Override
+  public List<User> search(UserSearch search) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    String where = where(search, params);
+    params.put("limit", search.limit());
+    params.put("offset", search.offset());
+    String order = "username";
+    if (search.text() != null) {
+      params.put("prefix", likeEscaped(search.usernamePart()) + "%");
+      order = "CASE WHEN username LIKE :prefix ESCAPE '!' THEN 0 ELSE 1 END, username";
+    }
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM users"
+                + where
+                + " ORDER BY "
+                + order
+                + " LIMIT :limit OFFSET :offset")
+        .params(params)
+        .query(JdbcUserRepository::user)
+        .list();
+  }
+
+  @Override
+  public long count(UserSearch search) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    String where = where(search, params);
+    return jdbc.sql("SELECT COUNT(*) FROM users" + where).params(params).query(Long.class).single();
+  }
+
+  private static String where(UserSearch search, Map<String, Object> params) {
+    List<String> conditions = new ArrayList<>();
+    if (search.status() != null) {
+      conditions.add("status = :status");
+      params.put("status", search.status().name());
+    }
+    if (search.text() != null) {
+      conditions.add(
+          "(username LIKE :username ESCAPE '!' OR LOWER(display_name) LIKE :displayName"
+              + " ESCAPE '!')");
+      params.put("username", "%" + likeEscaped(search.usernamePart()) + "%");
+      params.put("displayName", "%" + likeEscaped(search.displayNamePart()) + "%");
+    }
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+
+  /** The text as a LIKE pattern that matches only itself (escape character {@code !}). */
+  private static String likeEscaped(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   @Override

@@ -43,6 +43,17 @@ class JdbcAlertRepositoryTest extends StoreTest {
   }
 
   @Test
+  void findReadsOneAlertAcknowledgedOrNot() {
+    Alert alert = alert(T0);
+    alerts.raise(alert);
+
+    assertThat(alerts.find(alert.id())).contains(alert);
+    assertThat(alerts.acknowledge(alert.id(), T0.plusSeconds(5))).isTrue();
+    assertThat(alerts.find(alert.id()).orElseThrow().acknowledgedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(alerts.find(UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
   void recentListsNewestFirstEvenWithinOneInstant() {
     Alert oldest = alert(T0);
     Alert sameInstantFirst = alert(T0.plusSeconds(60));

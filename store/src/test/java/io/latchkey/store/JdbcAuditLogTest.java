@@ -136,6 +136,22 @@ class JdbcAuditLogTest extends StoreTest {
   }
 
   @Test
+  void newestFirstGivesTheNewestEventsUpToTheLimit() {
+    CorrelationId request = CorrelationId.random(RANDOM);
+    AuditEvent first = event(AuditEventType.SIGN_IN_FAILED, request, null, T0);
+    AuditEvent sameInstant = event(AuditEventType.SIGN_IN_SUCCEEDED, request, null, T0);
+    AuditEvent last = event(AuditEventType.SIGN_OUT, request, null, T0.plusSeconds(1));
+    audit.record(first);
+    audit.record(last);
+    audit.record(sameInstant);
+
+    assertThat(audit.search(new AuditQuery(null, null, null, null, null, null, 2, true)))
+        .as("the newest, and among ties the one recorded last")
+        .containsExactly(last, sameInstant);
+    assertThat(all().newestFirstQuery().newestFirst()).isTrue();
+  }
+
+  @Test
   void crLfInAUsernameCannotForgeALineEvenAfterStorage() {
     AuditEvent event =
         AuditEvent.of(AuditEventType.SIGN_IN_FAILED, context(CorrelationId.random(RANDOM)), T0)

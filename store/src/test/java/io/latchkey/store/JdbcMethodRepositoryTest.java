@@ -35,6 +35,23 @@ class JdbcMethodRepositoryTest extends StoreTest {
   }
 
   @Test
+  void countByUserCountsEachUsersMethodsInOneAnswer() {
+    User alice = insertUser("alice");
+    User bob = insertUser("bob");
+    User carol = insertUser("carol");
+    for (Method method :
+        java.util.List.of(totpMethod(alice, T0), totpMethod(alice, T0), totpMethod(bob, T0))) {
+      credentials.insert(method, credential(method, Secret.generate(RANDOM), 0));
+    }
+
+    assertThat(methods.countByUser(java.util.List.of(alice.id(), bob.id(), carol.id())))
+        .containsOnly(
+            org.assertj.core.api.Assertions.entry(alice.id(), 2),
+            org.assertj.core.api.Assertions.entry(bob.id(), 1));
+    assertThat(methods.countByUser(java.util.List.of())).isEmpty();
+  }
+
+  @Test
   void deleteAllForUserRemovesTheMethodsAndTheirSecrets() {
     User alice = insertUser("alice");
     User bob = insertUser("bob");

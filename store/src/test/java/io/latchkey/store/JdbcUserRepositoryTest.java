@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.latchkey.core.user.EmailAddress;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserId;
+import io.latchkey.core.user.UserSearch;
 import io.latchkey.core.user.UserStatus;
 import io.latchkey.core.user.Username;
 import java.util.List;
@@ -73,6 +74,65 @@ class JdbcUserRepositoryTest extends StoreTest {
     assertThat(users.passwordHash(UserId.random())).isEmpty();
     assertThatThrownBy(() -> users.setPasswordHash(UserId.random(), "x"))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void searchFindsPrefixesFirstThenSubstringsOfNamesAndDisplayNames() {
+    insertUser("malice");
+    insertUser("alice");
+    insertUser("bob");
+    users.insert(
+        new User(
+            UserId.random(),
+            Username.of("carol"),
+            "Carol ALIas",
+            UserStatus.BLOCKED,
+            false,
+            0,
+            "test",
+            T0,
+            T0,
+            null),
+        null);
+
+    assertThat(names(new UserSearch("ALI", null, 0, 10)))
+        .containsExactly("alice", "carol", "malice");
+    assertThat(users.count(new UserSearch("ali", null, 0, 10))).isEqualTo(3);
+    assertThat(names(new UserSearch("ali", UserStatus.BLOCKED, 0, 10))).containsExactly("carol");
+    assertThat(names(new UserSearch("ali", null, 1, 1))).containsExactly("carol");
+    assertThat(names(new UserSearch(null, UserStatus.ACTIVE, 0, 10)))
+        .containsExactly("alice", "bob", "malice");
+  }
+
+  @Test
+  void searchTakesLikeWildcardsLiterally() {
+    insertUser("a_b");
+    insertUser("axb");
+    users.insert(withDisplayName("percent", "100% sure"), null);
+    users.insert(withDisplayName("bang", "hey!"), null);
+
+    assertThat(names(new UserSearch("a_", null, 0, 10))).containsExactly("a_b");
+    assertThat(names(new UserSearch("0%", null, 0, 10))).containsExactly("percent");
+    assertThat(names(new UserSearch("y!", null, 0, 10))).containsExactly("bang");
+  }
+
+  private static User withDisplayName(String name, String displayName) {
+    User user = newUser(name);
+    return new User(
+        user.id(),
+        user.username(),
+        displayName,
+        user.status(),
+        user.admin(),
+        0,
+        null,
+        null,
+        user.createdAt(),
+        null);
+  }
+
+  private List<String> names(UserSearch search) {
+    return users.search(search).stream().map(u -> u.username().value()).toList();
   }
 
   @Test

@@ -62,7 +62,10 @@ public enum AuditEventType {
   USER_EMAIL_CHANGED("user.email_changed"),
   NOTICE_SENT("notice.sent"),
   NOTICE_FAILED("notice.failed"),
-  NOTICE_NOT_SENT("notice.not_sent");
+  NOTICE_NOT_SENT("notice.not_sent"),
+  USERS_IMPORTED("users.imported"),
+  ALERT_ACKNOWLEDGED("alert.acknowledged"),
+  DIAGNOSIS_VIEWED("diagnosis.viewed");
 
   private final String wireName;
 

@@ -5,9 +5,11 @@ import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.AuditQuery;
 import io.latchkey.core.audit.CorrelationId;
+import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.UserStatus;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,10 +26,39 @@ import java.util.function.Predicate;
 public final class Diagnostician {
   private final AuditLog audit;
   private final UserRepository users;
+  private final Clock clock;
 
-  public Diagnostician(AuditLog audit, UserRepository users) {
+  public Diagnostician(AuditLog audit, UserRepository users, Clock clock) {
     this.audit = audit;
     this.users = users;
+    this.clock = clock;
+  }
+
+  /**
+   * An administrator looks {@code id} up: the diagnosis, and an audit record of who looked, under
+   * the administrator's own correlation ID (so the looked-up timeline stays as it was).
+   */
+  public Diagnosis diagnose(CorrelationId id, RequestContext context) {
+    Diagnosis diagnosis = diagnose(id);
+    AuditEvent.Builder event =
+        AuditEvent.of(AuditEventType.DIAGNOSIS_VIEWED, context, clock.instant());
+    if (diagnosis.timeline().isEmpty()) {
+      event.failure("not_found").detail(context.actor() + " looked up " + id + ": no event");
+    } else {
+      event.detail(
+          context.actor()
+              + " looked up "
+              + id
+              + ": "
+              + diagnosis.timeline().size()
+              + " event(s), "
+              + (diagnosis.explained()
+                  ? "findings "
+                      + String.join(", ", diagnosis.findings().stream().map(Finding::code).toList())
+                  : "unexplained"));
+    }
+    audit.record(event.build());
+    return diagnosis;
   }
 
   public Diagnosis diagnose(CorrelationId id) {

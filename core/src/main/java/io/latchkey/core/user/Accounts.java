@@ -90,13 +90,7 @@ public final class Accounts {
     if (password != null && (password.length() < 8 || password.length() > 1000)) {
       throw new LatchkeyException(ErrorCode.BAD_REQUEST, "a password has 8 to 1000 characters");
     }
-    String name =
-        displayName == null || displayName.isBlank() ? username.value() : displayName.strip();
-    if (name.length() > 200) {
-      throw new LatchkeyException(
-          ErrorCode.BAD_REQUEST, "a display name has at most 200 characters");
-    }
-    User user = newUser(username, name, admin).withEmail(address);
+    User user = newUser(username, displayName(displayName, username), admin).withEmail(address);
     if (!users.insert(user, password == null ? null : hasher.hash(password))) {
       throw new LatchkeyException(ErrorCode.CONFLICT, "the username is taken");
     }
@@ -106,6 +100,20 @@ public final class Accounts {
             .detail((admin ? "administrator" : "user") + " created by " + context.actor())
             .build());
     return user;
+  }
+
+  /**
+   * The display name a new user gets: what was typed, stripped, or the username when nothing was.
+   *
+   * @throws LatchkeyException {@code bad_request} above 200 characters
+   */
+  public static String displayName(String typed, Username username) {
+    String name = typed == null || typed.isBlank() ? username.value() : typed.strip();
+    if (name.length() > 200) {
+      throw new LatchkeyException(
+          ErrorCode.BAD_REQUEST, "a display name has at most 200 characters");
+    }
+    return name;
   }
 
   /**
@@ -217,6 +225,14 @@ public final class Accounts {
         null,
         clock.instant(),
         null);
+  }
+
+  /**
+   * A new random password for an administrator to hand over once: 20 characters of an alphabet
+   * without look-alikes (about 116 bits).
+   */
+  public String generatePassword() {
+    return randomPassword(20);
   }
 
   private String randomPassword(int length) {

@@ -1,6 +1,8 @@
 package io.latchkey.core.user;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +23,31 @@ public interface UserRepository {
   long count();
 
   List<User> list(int offset, int limit);
+
+  /**
+   * The users {@code search} finds: those whose username starts with the text first, then the
+   * others, each group by username. This default reads every user; stores override it with a query.
+   */
+  default List<User> search(UserSearch search) {
+    return matching(search).stream().skip(search.offset()).limit(search.limit()).toList();
+  }
+
+  /** How many users {@code search} finds, paging aside. */
+  default long count(UserSearch search) {
+    return matching(search).size();
+  }
+
+  private List<User> matching(UserSearch search) {
+    long total = count();
+    List<User> found = new ArrayList<>();
+    for (int offset = 0; offset < total; offset += UserSearch.MAX_LIMIT) {
+      list(offset, UserSearch.MAX_LIMIT).stream().filter(search::matches).forEach(found::add);
+    }
+    found.sort(
+        Comparator.comparing((User u) -> !search.prefixOf(u))
+            .thenComparing(u -> u.username().value()));
+    return found;
+  }
 
   /** The stored password hash (PHC string); empty if none is set. */
   Optional<String> passwordHash(UserId id);

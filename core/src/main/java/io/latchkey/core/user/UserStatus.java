@@ -6,5 +6,20 @@ public enum UserStatus {
   /** Blocked by an administrator or automatically after suspicious activity; an admin unblocks. */
   BLOCKED,
   /** Disabled by an administrator. */
-  DISABLED
+  DISABLED;
+
+  /** As the API and the pages name it: {@code active}, {@code blocked}, {@code disabled}. */
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The status of a wire name; empty for anything else. */
+  public static java.util.Optional<UserStatus> fromWireName(String name) {
+    for (UserStatus status : values()) {
+      if (status.wireName().equals(name)) {
+        return java.util.Optional.of(status);
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

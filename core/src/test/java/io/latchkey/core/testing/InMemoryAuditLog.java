@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * An append-only audit log in memory. {@link #search} filters as the store's does: a correlation ID
  * matches its own events and every event of the flows those events belong to; {@code from} is
- * inclusive, {@code to} exclusive; oldest first (insertion order breaks ties).
+ * inclusive, {@code to} exclusive; oldest first (insertion order breaks ties), or newest first.
  */
 public final class InMemoryAuditLog implements AuditLog {
   private final List<AuditEvent> events = new ArrayList<>();
@@ -62,8 +62,12 @@ public final class InMemoryAuditLog implements AuditLog {
                 .filter(e -> query.correlationId().equals(e.correlationId()) && e.flowId() != null)
                 .map(AuditEvent::flowId)
                 .collect(Collectors.toSet());
-    return events.stream()
-        .sorted(java.util.Comparator.comparing(AuditEvent::at))
+    List<AuditEvent> ordered = new ArrayList<>(events);
+    ordered.sort(java.util.Comparator.comparing(AuditEvent::at));
+    if (query.newestFirst()) {
+      java.util.Collections.reverse(ordered);
+    }
+    return ordered.stream()
         .filter(
             e ->
                 query.correlationId() == null

@@ -67,6 +67,14 @@ final class AdminClient {
             .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))));
   }
 
+  /** POSTs a body that is not JSON (a CSV file), answered in JSON. */
+  JsonNode post(String path, String contentType, byte[] body) throws AdminException {
+    return send(
+        request(path)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   JsonNode delete(String path) throws AdminException {
     return send(request(path).DELETE());
   }

@@ -44,6 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
     },
     subcommands = {
       CreateUserCommand.class,
+      ImportUsersCommand.class,
       UsersCommand.class,
       UserCommand.class,
       BlockCommand.class,

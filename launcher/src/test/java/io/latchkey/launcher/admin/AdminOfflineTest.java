@@ -57,6 +57,29 @@ class AdminOfflineTest {
   }
 
   @Test
+  void importUsersNamesAMissingFileBeforeAnyRequest(@TempDir Path dir) throws Exception {
+    Path password = Files.writeString(dir.resolve("pw"), "secret\n");
+    Path missing = dir.resolve("users.csv");
+
+    CliRun run =
+        CliRun.run(
+            Map.of("LATCHKEY_SERVER", "http://127.0.0.1:1"),
+            "admin",
+            "--password-file",
+            password.toString(),
+            "import-users",
+            missing.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().strip()).isEqualTo("The file " + missing + " does not exist.");
+  }
+
+  @Test
+  void importResultsArePrintedWithoutControlCharacters() {
+    assertThat(ImportUsersCommand.visible("evil\u001b[31m\u202ename")).isEqualTo("evil [31m name");
+  }
+
+  @Test
   void aMissingPasswordFileIsNamed(@TempDir Path dir) {
     Path missing = dir.resolve("initial-admin-password");
 

@@ -1,12 +1,12 @@
 package io.latchkey.server.api;
 
 import io.latchkey.core.alert.Alert;
-import io.latchkey.core.alert.AlertRepository;
+import io.latchkey.core.alert.Alerts;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Clock;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/admin/alerts", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "admin: alerts")
 public class AdminAlertsController {
-  private final AlertRepository alerts;
-  private final Clock clock;
+  private final Alerts alerts;
 
-  public AdminAlertsController(AlertRepository alerts, Clock clock) {
+  public AdminAlertsController(Alerts alerts) {
     this.alerts = alerts;
-    this.clock = clock;
   }
 
   @Operation(summary = "Alerts, newest first (open=true: only those not yet acknowledged)")
@@ -38,24 +36,23 @@ public class AdminAlertsController {
       @RequestParam(name = "open", defaultValue = "false") boolean open,
       @RequestParam(name = "limit", defaultValue = "100") int limit) {
     List<Map<String, Object>> list =
-        alerts.recent(open, Math.min(Math.max(1, limit), 1000)).stream()
-            .map(AdminAlertsController::view)
-            .toList();
+        alerts.recent(open, limit).stream().map(AdminAlertsController::view).toList();
     return Map.of("alerts", list);
   }
 
-  @Operation(summary = "Acknowledge an alert")
+  @Operation(
+      summary = "Acknowledge an alert",
+      description = "Audited (alert.acknowledged) with the acting administrator.")
   @PostMapping("/{id}/acknowledge")
-  public Map<String, Object> acknowledge(@PathVariable("id") String id) {
+  public Map<String, Object> acknowledge(
+      @PathVariable("id") String id, HttpServletRequest request) {
     UUID alertId;
     try {
       alertId = UUID.fromString(id);
     } catch (IllegalArgumentException e) {
       throw new LatchkeyException(ErrorCode.NOT_FOUND, "malformed alert ID");
     }
-    if (!alerts.acknowledge(alertId, clock.instant())) {
-      throw new LatchkeyException(ErrorCode.NOT_FOUND, "no open alert " + id);
-    }
+    alerts.acknowledge(alertId, AdminContext.of(request));
     return Map.of("id", id, "acknowledged", true);
   }
 

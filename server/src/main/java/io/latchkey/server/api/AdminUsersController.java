@@ -4,7 +4,10 @@ import io.latchkey.core.method.Method;
 import io.latchkey.core.method.MethodRepository;
 import io.latchkey.core.user.Accounts;
 import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserImport;
 import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.user.UserSearch;
+import io.latchkey.core.user.UserStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,18 +37,21 @@ public class AdminUsersController {
 
   private final io.latchkey.core.push.ChallengeService pushes;
   private final io.latchkey.core.user.AccountLifecycle lifecycle;
+  private final UserImport userImport;
 
   public AdminUsersController(
       Accounts accounts,
       UserRepository users,
       MethodRepository methods,
       io.latchkey.core.push.ChallengeService pushes,
-      io.latchkey.core.user.AccountLifecycle lifecycle) {
+      io.latchkey.core.user.AccountLifecycle lifecycle,
+      UserImport userImport) {
     this.accounts = accounts;
     this.users = users;
     this.methods = methods;
     this.pushes = pushes;
     this.lifecycle = lifecycle;
+    this.userImport = userImport;
   }
 
   @Operation(
@@ -122,16 +128,83 @@ public class AdminUsersController {
     return view(user, List.of());
   }
 
-  @Operation(summary = "List users")
+  @Operation(
+      summary = "List or search users",
+      description =
+          "q: a piece of the username (any case or width) or of the display name; names that"
+              + " start with it come first. status: active, blocked or disabled. total counts"
+              + " every match; offset and limit (max 1000) page through them.")
   @GetMapping
   public Map<String, Object> list(
+      @RequestParam(name = "q", required = false) String q,
+      @RequestParam(name = "status", required = false) String status,
       @RequestParam(name = "offset", defaultValue = "0") int offset,
       @RequestParam(name = "limit", defaultValue = "100") int limit) {
-    int safeOffset = Math.max(0, offset);
-    int safeLimit = Math.min(Math.max(1, limit), 1000);
-    List<Map<String, Object>> list =
-        users.list(safeOffset, safeLimit).stream().map(u -> view(u, null)).toList();
-    return Map.of("users", list, "total", users.count());
+    UserSearch search =
+        new UserSearch(q, status(status), offset, Math.min(Math.max(1, limit), 1000));
+    List<Map<String, Object>> list = users.search(search).stream().map(u -> view(u, null)).toList();
+    return Map.of("users", list, "total", users.count(search));
+  }
+
+  /** A status filter as the API and the console take it; null for none. */
+  public static UserStatus status(String wireName) {
+    if (wireName == null || wireName.isBlank()) {
+      return null;
+    }
+    return UserStatus.fromWireName(wireName)
+        .orElseThrow(
+            () ->
+                new io.latchkey.core.error.LatchkeyException(
+                    io.latchkey.core.error.ErrorCode.BAD_REQUEST,
+                    "status is active, blocked or disabled"));
+  }
+
+  @Operation(
+      summary = "Import users from a CSV file",
+      description =
+          "Body: UTF-8 CSV (RFC 4180) with a header row naming the columns username,"
+              + " display_name, admin (any order; the last two may be left out; admin is"
+              + " true/false, yes/no, 1/0 or empty), at most 1000 rows. A malformed file is refused"
+              + " with bad_request naming the line, and nothing is created. Otherwise each row is"
+              + " answered: created, exists, or refused with a reason (invalid_username,"
+              + " duplicate_in_file, invalid_admin, invalid_display_name) and its line. Imported"
+              + " users have no password: they register through a one-time registration link.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @io.swagger.v3.oas.annotations.media.Content(
+                      mediaType = "text/csv",
+                      schema =
+                          @io.swagger.v3.oas.annotations.media.Schema(
+                              type = "string",
+                              example =
+                                  "username,display_name,admin\r\nalice,Alice Liddell,false\r\n"))))
+  @PostMapping(path = "/import", consumes = "text/csv")
+  public Map<String, Object> importCsv(@RequestBody byte[] file, HttpServletRequest request) {
+    return importView(userImport.importCsv(file, AdminContext.of(request)));
+  }
+
+  static Map<String, Object> importView(UserImport.Report report) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("created", report.count(UserImport.Outcome.CREATED));
+    out.put("exists", report.count(UserImport.Outcome.EXISTS));
+    out.put("refused", report.count(UserImport.Outcome.REFUSED));
+    out.put(
+        "rows",
+        report.rows().stream()
+            .map(
+                row -> {
+                  Map<String, Object> r = new LinkedHashMap<>();
+                  r.put("line", row.line());
+                  r.put("username", row.username());
+                  r.put("outcome", row.outcome().wireName());
+                  r.put("reason", row.reason());
+                  r.put("detail", row.detail());
+                  return r;
+                })
+            .toList());
+    return out;
   }
 
   @Operation(summary = "One user, with their registered methods and any pause of pushes")

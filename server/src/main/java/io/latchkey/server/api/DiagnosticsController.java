@@ -30,11 +30,13 @@ public class DiagnosticsController {
       description =
           "The events of that request and of the registration or sign-in it belongs to, and a"
               + " verdict: findings (cause, remedy, evidence), most specific first, or"
-              + " 'unexplained' with the events.")
+              + " 'unexplained' with the events. Each look-up is audited (diagnosis.viewed).")
   @GetMapping(
       path = "/api/v1/diagnostics/{correlationId}",
       produces = MediaType.APPLICATION_JSON_VALUE)
-  public Map<String, Object> diagnose(@PathVariable("correlationId") String correlationId) {
+  public Map<String, Object> diagnose(
+      @PathVariable("correlationId") String correlationId,
+      jakarta.servlet.http.HttpServletRequest request) {
     CorrelationId id =
         CorrelationId.parse(correlationId)
             .orElseThrow(
@@ -42,7 +44,7 @@ public class DiagnosticsController {
                     new LatchkeyException(
                         ErrorCode.BAD_REQUEST,
                         "a correlation ID looks like 7Q2MK-9TDW4-XH3BZ-R5N8C"));
-    Diagnosis diagnosis = diagnostician.diagnose(id);
+    Diagnosis diagnosis = diagnostician.diagnose(id, AdminContext.of(request));
     if (diagnosis.timeline().isEmpty()) {
       throw new LatchkeyException(ErrorCode.NOT_FOUND, "no event has that correlation ID");
     }
@@ -55,7 +57,7 @@ public class DiagnosticsController {
             ? diagnosis.findings().getFirst().cause()
             : "No rule explains these events; read the timeline below.");
     out.put("findings", diagnosis.findings().stream().map(DiagnosticsController::view).toList());
-    out.put("timeline", diagnosis.timeline().stream().map(AdminAuditController::view).toList());
+    out.put("timeline", diagnosis.timeline().stream().map(AuditExports::view).toList());
     return out;
   }
 
@@ -64,7 +66,7 @@ public class DiagnosticsController {
     out.put("code", finding.code());
     out.put("cause", finding.cause());
     out.put("remedy", finding.remedy());
-    out.put("evidence", finding.evidence().stream().map(AdminAuditController::view).toList());
+    out.put("evidence", finding.evidence().stream().map(AuditExports::view).toList());
     return out;
   }
 }

@@ -296,8 +296,14 @@ public class CoreConfiguration {
   }
 
   @Bean
-  io.latchkey.core.diagnosis.Diagnostician diagnostician(AuditLog audit, UserRepository users) {
-    return new io.latchkey.core.diagnosis.Diagnostician(audit, users);
+  io.latchkey.core.diagnosis.Diagnostician diagnostician(
+      AuditLog audit, UserRepository users, Clock clock) {
+    return new io.latchkey.core.diagnosis.Diagnostician(audit, users, clock);
+  }
+
+  @Bean
+  io.latchkey.core.user.UserImport userImport(Accounts accounts, AuditLog audit, Clock clock) {
+    return new io.latchkey.core.user.UserImport(accounts, audit, clock);
   }
 
   /** Tests replace it (a {@code @Primary} supplier) to change the step deadline. */

@@ -84,6 +84,12 @@ public class PushConfiguration {
   }
 
   @Bean
+  io.latchkey.core.alert.Alerts alerts(
+      AlertRepository alerts, io.latchkey.core.audit.AuditLog audit, java.time.Clock clock) {
+    return new io.latchkey.core.alert.Alerts(alerts, audit, clock);
+  }
+
+  @Bean
   NumberSource numberSource(SecureRandom random) {
     return new NumberSource(random);
   }

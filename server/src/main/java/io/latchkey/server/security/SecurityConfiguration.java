@@ -141,6 +141,9 @@ public class SecurityConfiguration {
                 auth.requestMatchers(
                         "/login", "/css/**", "/js/**", "/favicon.ico", "/error", "/enroll/**")
                     .permitAll()
+                    // The admin console: administrators only; anyone else gets the 403 page.
+                    .requestMatchers("/admin", "/admin/**")
+                    .hasRole("ADMIN")
                     .anyRequest()
                     .authenticated());
     return http.build();

@@ -642,6 +642,124 @@ class BadInputIT extends ServerIT {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // POST /api/v1/admin/users/import
+
+  @TestFactory
+  Stream<DynamicTest> userImportRefusesEveryMalformedFileWithAnEnvelopeAndCreatesNobody() {
+    String path = "/api/v1/admin/users/import";
+    String canary = newUsername("canary");
+    String valid = "username,display_name,admin\r\n" + canary + ",Canary,false\r\n";
+    List<Case> cases = new ArrayList<>();
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("an empty body", "");
+    files.put("only a byte order mark", "\uFEFF");
+    files.put("only blank lines", "\r\n\r\n");
+    files.put("only a header", "username,display_name,admin\r\n");
+    files.put("whitespace as the header", "   \n" + canary + "\n");
+    files.put("an unknown column", "username,password\n" + canary + ",secret\n");
+    files.put("no username column", "display_name,admin\nCanary,false\n");
+    files.put("a column named twice", "username,USERNAME\n" + canary + ",x\n");
+    files.put("a trailing comma in the header", "username,\n" + canary + ",\n");
+    files.put("a quoted field never closed", "username\n" + canary + "\n\"open\n");
+    files.put("text after a closing quote", "username\n" + canary + "\n\"a\"b\n");
+    files.put("a quote inside an unquoted field", "username\n" + canary + "\na\"b\n");
+    files.put("a lone carriage return", "username\n" + canary + "\rother\n");
+    files.put("a row with too few fields", valid + "short\r\n");
+    files.put("a row with too many fields", valid + "x,y,false,extra\r\n");
+    files.put("semicolons instead of commas", "username;display_name\n" + canary + ";Canary\n");
+    files.put("tabs instead of commas", "username\tadmin\n" + canary + "\tfalse\n");
+    files.put("a JSON body", "{\"username\":\"" + canary + "\"}");
+    files.put("an HTML body", "<html><body>" + canary + "</body></html>");
+    files.put("1001 users", "username\n" + (canary + "\n").repeat(1001));
+    files.put("the good rows, then a broken last line", valid + "\"broken\r\n");
+    for (var row : files.entrySet()) {
+      cases.add(
+          api(row.getKey(), "bad_request", () -> importFile(path, "text/csv", row.getValue())));
+    }
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    bytes.put(
+        "Latin-1 bytes",
+        ("username\nJos\u00e9-" + canary + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    bytes.put("UTF-16 with a byte order mark", valid.getBytes(StandardCharsets.UTF_16));
+    bytes.put(
+        "invalid UTF-8 bytes",
+        concat(valid.getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe}));
+    bytes.put(
+        "a gzip header",
+        concat(new byte[] {0x1f, (byte) 0x8b, 8, 0}, valid.getBytes(StandardCharsets.UTF_8)));
+    for (var row : bytes.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () ->
+                  api.send(
+                      api.asAdmin(
+                              raw(
+                                  path,
+                                  "POST",
+                                  "text/csv",
+                                  BodyPublishers.ofByteArray(row.getValue())))
+                          .build())));
+    }
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put("as JSON", JSON);
+    types.put("as text/plain", "text/plain");
+    types.put("as a form", FORM);
+    types.put("as multipart", "multipart/form-data; boundary=x");
+    types.put("as an unparseable media type", "text/");
+    for (var row : types.entrySet()) {
+      cases.add(
+          api(
+              "the file " + row.getKey(),
+              row.getKey().contains("unparseable") ? null : "unsupported_media_type",
+              () -> importFile(path, row.getValue(), valid)));
+    }
+    cases.add(
+        api("no Content-Type", "unsupported_media_type", () -> importFile(path, null, valid)));
+    cases.add(
+        api(
+            "a 100 KB file",
+            "payload_too_large",
+            () ->
+                importFile(path, "text/csv", valid + ("x" + "y".repeat(98) + "\n").repeat(1000))));
+    cases.add(
+        api(
+            "a 1 MB chunked file (no Content-Length)",
+            "payload_too_large",
+            () -> {
+              byte[] body = (valid + "z".repeat(1 << 20)).getBytes(StandardCharsets.UTF_8);
+              return api.send(
+                  api.asAdmin(
+                          raw(
+                              path,
+                              "POST",
+                              "text/csv",
+                              BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))))
+                      .build());
+            }));
+    cases.addAll(authorizationCases("POST", path, "text/csv", valid));
+    cases.addAll(wrongMethods(path, List.of("PUT", "DELETE", "PATCH")));
+    cases.add(
+        api(
+            "afterwards the canary of every good row was never created",
+            "not_found",
+            () -> api.adminGet("/api/v1/admin/users/" + canary)));
+    return run("POST " + path, cases);
+  }
+
+  private Response importFile(String path, String contentType, String body) {
+    return api.send(
+        api.asAdmin(
+                raw(
+                    path,
+                    "POST",
+                    contentType,
+                    BodyPublishers.ofString(body, StandardCharsets.UTF_8)))
+            .build());
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // POST /login
 
   @TestFactory
