@@ -34,7 +34,15 @@ final class LocalPaths {
           || path.endsWith("/status")) {
         return fallback;
       }
-      return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+      String query = uri.getRawQuery();
+      if (query != null && absoluteAllowed) {
+        // Spring Security marks the URLs it saves with "continue": not part of the page asked for.
+        query =
+            java.util.Arrays.stream(query.split("&"))
+                .filter(p -> !p.equals("continue") && !p.startsWith("continue="))
+                .collect(java.util.stream.Collectors.joining("&"));
+      }
+      return query == null || query.isEmpty() ? path : path + "?" + query;
     } catch (IllegalArgumentException e) {
       return fallback;
     }

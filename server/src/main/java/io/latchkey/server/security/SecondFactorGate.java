@@ -37,12 +37,19 @@ public final class SecondFactorGate extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    if (path.equals("/register") || path.startsWith("/register/")) {
-      if (who.get().via() == SignedInUser.Via.REGISTRATION_LINK
-          || (path.startsWith("/register/push") && registeringPush(request))) {
+    boolean wizard = path.equals("/register") || path.startsWith("/register/");
+    if (who.get().via() == SignedInUser.Via.REGISTRATION_LINK) {
+      if (wizard) {
         chain.doFilter(request, response);
         return;
       }
+    } else {
+      if (wizard && path.startsWith("/register/push") && registeringPush(request)) {
+        chain.doFilter(request, response);
+        return;
+      }
+      // Nothing to prove yet (no method, no backup code): the password is all there is, until
+      // the user registers one (an administrator without a method reaches the console, too).
       Optional<User> user = users.findById(who.get().userId());
       if (user.isEmpty() || !stages.hasFactor(user.get())) {
         chain.doFilter(request, response);

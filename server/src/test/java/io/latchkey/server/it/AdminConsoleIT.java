@@ -393,6 +393,53 @@ class AdminConsoleIT extends ServerIT {
 
   // ---------------------------------------------------------------------------------------------
 
+  @Test
+  void aUserWhoLostTheirPhoneIsResetAndGetsARegistrationLinkFromTheConsole() {
+    EnrolledUser carol = WizardClient.enrollNewUser(api, newUsername("carol"), clock.instant());
+    browser = signedInBrowser("en");
+    findAndOpen(carol.username());
+    act("reset-mfa", "lost phone, ticket 4711");
+    assertThat(methodsOf(carol.username())).isEmpty();
+
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("link-hours")))
+        .selectByValue("72");
+    Browser.clickAndWait(browser, By.id("issue-link"));
+    String link = text("issued-link");
+    assertThat(link).startsWith(baseUrl() + "/enroll/lkr_");
+    assertThat(text("issued-link-box"))
+        .contains(clock.instant().plus(java.time.Duration.ofHours(72)).toString().substring(0, 10));
+    assertThat(actorsOf(carol.username(), "registration_link.issued")).containsExactly(operator);
+
+    // Carol registers again through the link, without her password.
+    WizardClient carolsBrowser = new WizardClient(baseUrl());
+    String path = java.net.URI.create(link).getRawPath();
+    carolsBrowser.get(path);
+    assertThat(carolsBrowser.post(path, Map.of()).redirectPath()).isEqualTo("/register");
+    clock.nextStep(30);
+    WizardClient.Pending pending = carolsBrowser.start();
+    WizardClient.Page done =
+        carolsBrowser.confirm(
+            pending.enrollmentId(), WizardClient.code(pending.secret(), clock.instant()));
+    assertThat(done.redirectPath()).isEqualTo("/register/done");
+    assertThat(methodsOf(carol.username())).hasSize(1);
+  }
+
+  @Test
+  void anAdministratorWhoRegisteredAMethodProvesItBeforeTheConsoleOpens() {
+    String secret = new WizardClient(baseUrl()).register(operator, PASSWORD, clock.instant());
+    clock.nextStep(30);
+    WizardClient admin = new WizardClient(baseUrl());
+    assertThat(admin.get("/admin").redirectPath()).isEqualTo("/login");
+    assertThat(admin.signIn(operator, PASSWORD).redirectPath()).isEqualTo("/login/verify");
+    assertThat(admin.get("/admin").redirectPath()).isEqualTo("/login/verify");
+    assertThat(admin.get("/admin/users").redirectPath()).isEqualTo("/login/verify");
+    admin.get("/login/verify");
+    WizardClient.Page proven =
+        admin.post("/login/verify", Map.of("code", WizardClient.code(secret, clock.instant())));
+    assertThat(proven.redirectPath()).as("back to the page asked for").isEqualTo("/admin");
+    assertThat(admin.get("/admin/users").status()).isEqualTo(200);
+  }
+
   /** Chromium signed in as the operator, on the dashboard (the page asked for before sign-in). */
   private WebDriver signedInBrowser(String language) {
     WebDriver driver = Browser.open(language);

@@ -10,11 +10,14 @@ import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.method.MethodRepository;
 import io.latchkey.core.push.ChallengeService;
 import io.latchkey.core.push.PushBlock;
+import io.latchkey.core.recovery.RegistrationLinks;
 import io.latchkey.core.user.AccountLifecycle;
 import io.latchkey.core.user.Accounts;
 import io.latchkey.core.user.User;
+import io.latchkey.server.web.PublicUrl;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Controller;
@@ -43,6 +46,8 @@ public class ConsoleUserController implements AdminPage {
   private final ChallengeService pushes;
   private final AuditLog audit;
   private final ConsoleErrors errors;
+  private final RegistrationLinks links;
+  private final PublicUrl publicUrl;
 
   public ConsoleUserController(
       ActingAdmin admin,
@@ -51,7 +56,9 @@ public class ConsoleUserController implements AdminPage {
       MethodRepository methods,
       ChallengeService pushes,
       AuditLog audit,
-      ConsoleErrors errors) {
+      ConsoleErrors errors,
+      RegistrationLinks links,
+      PublicUrl publicUrl) {
     this.admin = admin;
     this.accounts = accounts;
     this.lifecycle = lifecycle;
@@ -59,6 +66,8 @@ public class ConsoleUserController implements AdminPage {
     this.pushes = pushes;
     this.audit = audit;
     this.errors = errors;
+    this.links = links;
+    this.publicUrl = publicUrl;
   }
 
   @GetMapping("/admin/users/{username}")
@@ -106,6 +115,45 @@ public class ConsoleUserController implements AdminPage {
     flash.addFlashAttribute("done", action);
     flash.addFlashAttribute("doneKey", "admin.done." + action);
     return "redirect:/admin/users/{username}";
+  }
+
+  /**
+   * Issues a one-time registration link and shows it on the user's page, once (only its hash is
+   * stored). Its own mapping, before the generic actions: it answers with the link, not a redirect.
+   */
+  @PostMapping("/admin/users/{username}/registration-link")
+  public String registrationLink(
+      @PathVariable("username") String username,
+      @RequestParam(name = "hours", defaultValue = "24") String hours,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Model model) {
+    RequestContext context = admin.context(request);
+    User user = accounts.require(username);
+    response.setHeader("Cache-Control", "no-store");
+    try {
+      long lifetime = parseHours(hours);
+      RegistrationLinks.Issued issued = links.issue(user, Duration.ofHours(lifetime), context);
+      model.addAttribute("issuedLink", publicUrl.of(request) + "/enroll/" + issued.token());
+      model.addAttribute("issuedLinkUntil", ConsoleViews.at(issued.link().expiresAt()));
+    } catch (LatchkeyException refused) {
+      response.setStatus(refused.code().httpStatus());
+      model.addAttribute("error", errors.envelope(refused, request));
+    }
+    return userPage(accounts.require(username), model);
+  }
+
+  private static long parseHours(String text) {
+    try {
+      long hours = Long.parseLong(text.strip());
+      if (hours >= 1 && hours <= RegistrationLinks.MAX_LIFETIME.toHours()) {
+        return hours;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new LatchkeyException(
+        ErrorCode.BAD_REQUEST, "a registration link lasts from 1 hour to 7 days (168 hours)");
   }
 
   /** A reason is required for every action (as {@code latchkey admin} requires --reason). */
