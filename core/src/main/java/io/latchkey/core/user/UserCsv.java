@@ -12,9 +12,10 @@ import java.util.Locale;
 
 /**
  * The file of a user import: UTF-8 text in RFC 4180 CSV with a header row naming the columns {@code
- * username}, {@code display_name} and {@code admin} (in any order; the last two may be left out). A
- * field is quoted with {@code "} when it holds a comma, a quote (written twice) or a line break.
- * Records end with CRLF or LF; blank lines are skipped; a leading byte order mark is ignored.
+ * username}, {@code display_name}, {@code admin} and {@code email} (in any order; all but the
+ * username may be left out). A field is quoted with {@code "} when it holds a comma, a quote
+ * (written twice) or a line break. Records end with CRLF or LF; blank lines are skipped; a leading
+ * byte order mark is ignored.
  *
  * <p>The whole file is read before anything is created: anything that is not such a file (a quote
  * left open, text after a closing quote, a record with another number of fields than the header, an
@@ -34,7 +35,8 @@ public final class UserCsv {
   static final String USERNAME = "username";
   static final String DISPLAY_NAME = "display_name";
   static final String ADMIN = "admin";
-  private static final List<String> COLUMNS = List.of(USERNAME, DISPLAY_NAME, ADMIN);
+  static final String EMAIL = "email";
+  private static final List<String> COLUMNS = List.of(USERNAME, DISPLAY_NAME, ADMIN, EMAIL);
 
   private UserCsv() {}
 
@@ -44,8 +46,13 @@ public final class UserCsv {
    * @param line the file's line where the record starts (the header is line 1)
    * @param displayName null when the file has no such column
    * @param admin null when the file has no such column
+   * @param email where the user's security notices go; null when the file has no such column
    */
-  public record Row(int line, String username, String displayName, String admin) {}
+  public record Row(int line, String username, String displayName, String admin, String email) {
+    public Row(int line, String username, String displayName, String admin) {
+      this(line, username, displayName, admin, null);
+    }
+  }
 
   /**
    * Reads the rows of a file.
@@ -87,7 +94,8 @@ public final class UserCsv {
               record.line(),
               record.fields().get(index[0]),
               index[1] < 0 ? null : record.fields().get(index[1]),
-              index[2] < 0 ? null : record.fields().get(index[2])));
+              index[2] < 0 ? null : record.fields().get(index[2]),
+              index[3] < 0 ? null : record.fields().get(index[3])));
     }
     if (rows.isEmpty()) {
       throw malformed("the file names its columns but has no user below the header");
@@ -102,7 +110,7 @@ public final class UserCsv {
 
   /** Where each of {@link #COLUMNS} is in the header; -1 for a column it leaves out. */
   private static int[] columns(Record head) {
-    int[] index = {-1, -1, -1};
+    int[] index = {-1, -1, -1, -1};
     for (int i = 0; i < head.fields().size(); i++) {
       String name = head.fields().get(i).strip().toLowerCase(Locale.ROOT);
       int column = COLUMNS.indexOf(name);

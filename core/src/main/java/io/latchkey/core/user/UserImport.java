@@ -126,7 +126,8 @@ public final class UserImport {
     return report;
   }
 
-  private record Candidate(int line, Username username, String displayName, boolean admin) {}
+  private record Candidate(
+      int line, Username username, String displayName, boolean admin, String email) {}
 
   /** A row that will not become a user, and why. */
   private static final class Refused extends Exception {
@@ -168,13 +169,22 @@ public final class UserImport {
     } catch (LatchkeyException e) {
       throw new Refused(username.value(), "invalid_display_name", e.detail());
     }
-    return new Candidate(row.line(), username, displayName, admin);
+    String email = row.email() == null || row.email().isBlank() ? null : row.email();
+    if (email != null) {
+      try {
+        email = EmailAddress.of(email).value();
+      } catch (LatchkeyException e) {
+        throw new Refused(username.value(), "invalid_email", e.detail());
+      }
+    }
+    return new Candidate(row.line(), username, displayName, admin, email);
   }
 
   private Result create(Candidate candidate, RequestContext context) {
     String name = candidate.username().value();
     try {
-      accounts.create(name, candidate.displayName(), null, candidate.admin(), context);
+      accounts.create(
+          name, candidate.displayName(), null, candidate.admin(), candidate.email(), context);
       return new Result(candidate.line(), name, Outcome.CREATED, null, null);
     } catch (LatchkeyException e) {
       if (e.code() == ErrorCode.CONFLICT) {

@@ -71,7 +71,7 @@ class UserCsvTest {
     return Stream.of(
         arguments("an empty file", "", "the file is empty"),
         arguments("only a header", "username,admin\n", "no user below the header"),
-        arguments("an unknown column", "username,email\na,b", "unknown column"),
+        arguments("an unknown column", "username,phone\na,b", "unknown column"),
         arguments("a column twice", "username,Username\na,b", "the column username twice"),
         arguments("no username column", "display_name\nAlice", "no username column"),
         arguments(

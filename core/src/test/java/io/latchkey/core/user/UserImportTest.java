@@ -103,6 +103,24 @@ class UserImportTest {
   }
 
   @Test
+  void anEmailColumnSetsWhereNoticesGoAndABadAddressRefusesItsRowOnly() {
+    UserImport.Report report =
+        imports.importCsv(
+            csv(
+                "email,username",
+                "Gina@Example.COM,gina",
+                ",hank",
+                "\"evil@example.com\r\nBcc: all@example.com\",ivan"),
+            root);
+
+    assertThat(accounts.require("gina").email().value()).isEqualTo("Gina@example.com");
+    assertThat(accounts.require("hank").email()).isNull();
+    assertThat(report.count(Outcome.CREATED)).isEqualTo(2);
+    assertThat(report.rows().get(2).reason()).isEqualTo("invalid_email");
+    assertThat(users.findByUsername(Username.of("ivan"))).isEmpty();
+  }
+
+  @Test
   void everyCreatedUserAndTheImportItselfAreAuditedWithTheActingAdministrator() {
     imports.importCsv(csv("username", "gina", "hank", "gina"), root);
 

@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
     name = "import-users",
     description = {
       "Creates the users of a CSV file (UTF-8, RFC 4180) and prints what became of each row.",
-      "The header row names the columns username,display_name,admin (display_name and admin",
+      "The header row names the columns username,display_name,admin,email (all but username",
       "may be left out; admin is true or false). A malformed file creates nobody. Imported",
       "users have no password: they register through a one-time registration link.",
       "Exit code 1 if the file or any row was refused."
