@@ -123,4 +123,12 @@ class PostgresStoreIT {
       return TestDatabase.postgres();
     }
   }
+
+  @Nested
+  class CloudBackups extends JdbcCloudBackupRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
 }

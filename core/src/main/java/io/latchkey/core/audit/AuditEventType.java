@@ -48,7 +48,16 @@ public enum AuditEventType {
   PUSH_CHALLENGE_EXPIRED("push_challenge.expired"),
   PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
   PUSH_BLOCKED("push.blocked"),
-  PUSH_UNBLOCKED("push.unblocked");
+  PUSH_UNBLOCKED("push.unblocked"),
+  // --- cloud-backup ---
+  USER_SESSION_CREATED("user_session.created"),
+  USER_SESSION_REVOKED("user_session.revoked"),
+  USER_SESSION_REJECTED("user_session.rejected"),
+  BACKUP_UPLOADED("backup.uploaded"),
+  BACKUP_DOWNLOADED("backup.downloaded"),
+  BACKUP_REJECTED("backup.rejected"),
+  PUSH_DEVICE_REBOUND("push_device.rebound"),
+  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected");
 
   private final String wireName;
 
