@@ -106,8 +106,7 @@ class JdbcCloudBackupRepositoryTest extends StoreTest {
   void userTokensAreFoundByTheirHashRevokedOnceAndSweptAfterExpiry() {
     JdbcUserTokenRepository tokens = new JdbcUserTokenRepository(jdbc);
     UserToken token =
-        new UserToken(
-            UUID.randomUUID(), alice.id(), T0, T0.plus(Duration.ofMinutes(10)), null);
+        new UserToken(UUID.randomUUID(), alice.id(), T0, T0.plus(Duration.ofMinutes(10)), null);
     byte[] hash = bytes("h".repeat(32));
     tokens.insert(token, hash);
 

@@ -14,6 +14,12 @@ import java.time.Instant;
 public record CloudBackup(UserId userId, long version, byte[] content, Instant updatedAt) {
   @Override
   public String toString() {
-    return "CloudBackup[user=" + userId + ", version=" + version + ", " + content.length + " bytes]";
+    return "CloudBackup[user="
+        + userId
+        + ", version="
+        + version
+        + ", "
+        + content.length
+        + " bytes]";
   }
 }

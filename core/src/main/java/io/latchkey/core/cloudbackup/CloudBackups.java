@@ -64,7 +64,8 @@ public final class CloudBackups {
                 () -> new LatchkeyException(ErrorCode.NOT_FOUND, "the user has no backup"));
     audit.record(
         event(AuditEventType.BACKUP_DOWNLOADED, user, context)
-            .detail("backup version " + backup.version() + " (" + backup.content().length + " bytes)")
+            .detail(
+                "backup version " + backup.version() + " (" + backup.content().length + " bytes)")
             .build());
     return backup;
   }

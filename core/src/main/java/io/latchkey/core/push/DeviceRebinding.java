@@ -20,8 +20,8 @@ import java.util.function.Supplier;
 /**
  * Moves a push device to a new phone (SECURITY-TESTS E4): after the user restored the app's backup
  * there and proved a factor again, the device's public key is replaced by one the new phone made
- * and proved it holds. The old phone's key stops verifying at once, so its stream, its listings
- * and its answers are refused from then on; challenges go to the new phone only.
+ * and proved it holds. The old phone's key stops verifying at once, so its stream, its listings and
+ * its answers are refused from then on; challenges go to the new phone only.
  *
  * <p>The new phone's posture is judged by the same rules as at activation: a rule set to refuse
  * refuses the re-binding, so a restore cannot carry a device past the policy.
@@ -171,7 +171,9 @@ public final class DeviceRebinding {
                           + context.ip()
                           + " after a restore; the old key no longer works. Posture: "
                           + PostureCheck.summary(request.posture())
-                          + (warnings.isEmpty() ? "" : "; warnings: " + String.join(", ", warnings)))
+                          + (warnings.isEmpty()
+                              ? ""
+                              : "; warnings: " + String.join(", ", warnings)))
                   .build());
           // notice: RECOVERY (the notices stream wires Notices.send(..., NoticeKind.RECOVERY, ...))
           notice.recovered(

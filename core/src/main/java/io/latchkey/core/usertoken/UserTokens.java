@@ -26,8 +26,8 @@ import java.util.UUID;
  * Sign-in to the user API: the password (through {@link Accounts}, so it is throttled and its
  * errors are uniform, SECURITY-TESTS A5), then a second factor (through {@link
  * VerificationService}, so a wrong code counts toward the one shared lockout counter, B4, and a
- * used code is consumed, C1). The result is an opaque random token that lives briefly and is
- * stored only as its SHA-256.
+ * used code is consumed, C1). The result is an opaque random token that lives briefly and is stored
+ * only as its SHA-256.
  *
  * <p>A token never outlives its user's standing: {@link #authenticate} reads the user afresh on
  * every request, so blocking or disabling a user stops their tokens at once.
@@ -86,8 +86,8 @@ public final class UserTokens {
   /**
    * Checks the password, then the code, then issues a token.
    *
-   * @throws LatchkeyException before the password is proven: {@code unauthorized} (unknown user
-   *     and wrong password alike) or {@code rate_limited}; after it, what {@link
+   * @throws LatchkeyException before the password is proven: {@code unauthorized} (unknown user and
+   *     wrong password alike) or {@code rate_limited}; after it, what {@link
    *     VerificationService#verify} throws ({@code invalid_code}, {@code code_reused}, {@code
    *     user_blocked}, {@code user_disabled}, {@code not_enrolled}, {@code bad_request})
    */
