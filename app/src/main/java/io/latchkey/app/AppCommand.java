@@ -46,7 +46,9 @@ import picocli.CommandLine.Spec;
       ListenCommand.class,
       ApproveCommand.class,
       DenyCommand.class,
-      DevicesCommand.class
+      DevicesCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class
     })
 public final class AppCommand implements Callable<Integer> {
 
