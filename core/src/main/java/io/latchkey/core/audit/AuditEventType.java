@@ -57,7 +57,16 @@ public enum AuditEventType {
   BACKUP_DOWNLOADED("backup.downloaded"),
   BACKUP_REJECTED("backup.rejected"),
   PUSH_DEVICE_REBOUND("push_device.rebound"),
-  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected");
+  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected"),
+  // --- lead: second factor at sign-in, backup codes, registration links ---
+  SIGN_IN_COMPLETED("sign_in.completed"),
+  STEP_UP_SUCCEEDED("step_up.succeeded"),
+  METHOD_REMOVED("method.removed"),
+  BACKUP_CODES_GENERATED("backup_codes.generated"),
+  REGISTRATION_LINK_ISSUED("registration_link.issued"),
+  REGISTRATION_LINK_USED("registration_link.used"),
+  REGISTRATION_LINK_REJECTED("registration_link.rejected"),
+  OTHER_SESSIONS_ENDED("sessions.others_ended");
 
   private final String wireName;
 
