@@ -88,7 +88,7 @@ class DeviceRebindingTest {
 
   @Test
   void aPostureRuleSetToRefuseRefusesTheNewPhone() {
-    policy = PushPolicy.defaults().withPosture(PostureRule.ROOTED, RuleAction.REFUSE);
+    policy = PushPolicy.defaults().withPosture(PostureRule.NOT_ROOTED, RuleAction.REFUSE);
     PushDevice device = devices.active(alice.id());
     KeyPair keys = KeyAlgorithm.ED25519.generate();
     Posture rooted = new Posture(true, true, true, "0.2", null, false);
@@ -99,7 +99,7 @@ class DeviceRebindingTest {
     var refusal =
         assertRefused(
             () -> rebinding.rebind(alice, request, context), ErrorCode.DEVICE_NOT_COMPLIANT);
-    assertThat(refusal.explanations()).containsExactly("posture.rooted.refused");
+    assertThat(refusal.explanations()).containsExactly("posture.not_rooted.refused");
   }
 
   private DeviceRebinding.Request signed(PushDevice device, KeyPair keys, long skewSeconds) {
