@@ -49,15 +49,6 @@ public enum AuditEventType {
   PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
   PUSH_BLOCKED("push.blocked"),
   PUSH_UNBLOCKED("push.unblocked"),
-  // --- cloud-backup ---
-  USER_SESSION_CREATED("user_session.created"),
-  USER_SESSION_REVOKED("user_session.revoked"),
-  USER_SESSION_REJECTED("user_session.rejected"),
-  BACKUP_UPLOADED("backup.uploaded"),
-  BACKUP_DOWNLOADED("backup.downloaded"),
-  BACKUP_REJECTED("backup.rejected"),
-  PUSH_DEVICE_REBOUND("push_device.rebound"),
-  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected"),
   // --- lead: second factor at sign-in, backup codes, registration links ---
   SIGN_IN_COMPLETED("sign_in.completed"),
   STEP_UP_SUCCEEDED("step_up.succeeded"),
@@ -66,7 +57,16 @@ public enum AuditEventType {
   REGISTRATION_LINK_ISSUED("registration_link.issued"),
   REGISTRATION_LINK_USED("registration_link.used"),
   REGISTRATION_LINK_REJECTED("registration_link.rejected"),
-  OTHER_SESSIONS_ENDED("sessions.others_ended");
+  OTHER_SESSIONS_ENDED("sessions.others_ended"),
+  // --- cloud-backup ---
+  USER_SESSION_CREATED("user_session.created"),
+  USER_SESSION_REVOKED("user_session.revoked"),
+  USER_SESSION_REJECTED("user_session.rejected"),
+  BACKUP_UPLOADED("backup.uploaded"),
+  BACKUP_DOWNLOADED("backup.downloaded"),
+  BACKUP_REJECTED("backup.rejected"),
+  PUSH_DEVICE_REBOUND("push_device.rebound"),
+  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected");
 
   private final String wireName;
 

@@ -93,8 +93,9 @@ public final class UserTokens {
    */
   public Issued signIn(String username, String password, String code, RequestContext context) {
     User user = accounts.signIn(username, password, context);
-    VerificationService.Verified verified =
-        verification.verify(user.username().value(), code, context);
+    // The user as the password check just read them: blocked, disabled or locked out is decided
+    // there, with the same counter and single use as every other path.
+    VerificationService.Verified verified = verification.verify(user, code, context);
     Instant now = clock.instant();
     String token = newToken();
     UserToken session = new UserToken(UUID.randomUUID(), user.id(), now, now.plus(lifetime), null);
