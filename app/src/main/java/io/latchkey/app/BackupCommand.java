@@ -46,7 +46,7 @@ final class BackupCommand extends CloudSubcommand {
         UserApi.Session session = signIn(api);
         try {
           long version = upload(api, session, server, sealed);
-          BackupState.remember(app().home(), server, username, version);
+          BackupState.remember(app().home(), server, session.username(), version);
           out()
               .println(
                   "Backed up "
@@ -79,7 +79,8 @@ final class BackupCommand extends CloudSubcommand {
   }
 
   private long upload(UserApi api, UserApi.Session session, URI server, byte[] sealed) {
-    Optional<Long> known = BackupState.version(app().home(), server, username);
+    // Keyed by the name as the server spells it, so "Alice" and "alice" share one entry.
+    Optional<Long> known = BackupState.version(app().home(), server, session.username());
     UserApi.Reply reply;
     if (force) {
       reply = api.upload(session, sealed, "If-Match", "*");

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,13 +90,13 @@ final class RestoreCommand extends CloudSubcommand {
     VaultCodec.Entries restored = decrypt(download.content());
     Merged merged = merge(vault, restored);
     vault.save(merged.accounts(), merged.devices());
-    BackupState.remember(app().home(), server, username, download.version());
+    BackupState.remember(app().home(), server, session.username(), download.version());
     out()
         .println(
             "Restored "
                 + BackupCommand.count(merged.addedAccounts(), "account")
                 + " and "
-                + BackupCommand.count(merged.addedDevices().size(), "push device")
+                + BackupCommand.count(merged.addedDevices(), "push device")
                 + " from backup version "
                 + download.version()
                 + ".");
@@ -107,7 +108,7 @@ final class RestoreCommand extends CloudSubcommand {
                       ", ", merged.duplicates().stream().map(n -> "\"" + n + "\"").toList())
                   + ".");
     }
-    rebind(vault, api, session, server, merged.addedDevices());
+    rebind(vault, api, session, server, merged.toRebind());
   }
 
   private VaultCodec.Entries decrypt(byte[] backup) {
@@ -125,11 +126,16 @@ final class RestoreCommand extends CloudSubcommand {
     }
   }
 
+  /**
+   * @param toRebind the backup's devices that this vault now holds with the backup's key: newly
+   *     added ones, and ones an earlier restore added but could not move (a retry with --merge)
+   */
   private record Merged(
       Accounts accounts,
       Devices devices,
       int addedAccounts,
-      List<Device> addedDevices,
+      int addedDevices,
+      List<Device> toRebind,
       List<String> duplicates) {}
 
   private static Merged merge(Vault vault, VaultCodec.Entries restored) {
@@ -145,18 +151,26 @@ final class RestoreCommand extends CloudSubcommand {
       added++;
     }
     List<Device> devices = new ArrayList<>(vault.devices().all());
-    List<Device> addedDevices = new ArrayList<>();
+    List<Device> toRebind = new ArrayList<>();
+    int addedDevices = 0;
     for (Device device : restored.devices().all()) {
-      if (devices.stream()
-          .anyMatch(d -> d.id().equals(device.id()) && d.server().equals(device.server()))) {
-        duplicates.add(device.name());
-        continue;
+      Optional<Device> held =
+          devices.stream()
+              .filter(d -> d.id().equals(device.id()) && d.server().equals(device.server()))
+              .findFirst();
+      if (held.isEmpty()) {
+        devices.add(device);
+        toRebind.add(device);
+        addedDevices++;
+      } else if (Arrays.equals(
+          held.get().publicKey().getEncoded(), device.publicKey().getEncoded())) {
+        toRebind.add(held.get()); // restored before, not moved yet
+      } else {
+        duplicates.add(device.name()); // this phone holds the device with a key of its own
       }
-      devices.add(device);
-      addedDevices.add(device);
     }
     return new Merged(
-        new Accounts(accounts), new Devices(devices), added, addedDevices, duplicates);
+        new Accounts(accounts), new Devices(devices), added, addedDevices, toRebind, duplicates);
   }
 
   private static Account renamedIfTaken(Account account, List<Account> existing) {
@@ -172,7 +186,10 @@ final class RestoreCommand extends CloudSubcommand {
             name, account.issuer(), account.account(), account.secret(), account.parameters());
   }
 
-  /** Re-binds each restored device of this server and user to a key made here. */
+  /**
+   * Re-binds each restored device of this server and user to a key made here, saving the vault
+   * after each one so a device the server moved is never left with its old key here.
+   */
   private void rebind(
       Vault vault, UserApi api, UserApi.Session session, URI server, List<Device> restored)
       throws IOException {

@@ -2,12 +2,20 @@ package io.latchkey.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.core.audit.CorrelationId;
+import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.backupcode.BackupCodes;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.otp.Secret;
 import io.latchkey.core.push.Decision;
+import io.latchkey.core.push.PostureRule;
+import io.latchkey.core.push.PushPolicy;
+import io.latchkey.core.push.RuleAction;
+import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.Username;
 import io.latchkey.server.testing.Api;
+import io.latchkey.server.testing.MutablePushPolicy;
 import io.latchkey.server.testing.Phone;
 import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.TestDatabase;
@@ -28,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,6 +54,13 @@ class CloudBackupJourneyIT extends ServerIT {
   @Autowired EnrollmentService enrollments;
   @Autowired UserRepository users;
   @Autowired JdbcClient jdbc;
+  @Autowired BackupCodes backupCodes;
+  @Autowired MutablePushPolicy policy;
+
+  @AfterEach
+  void resetPolicy() {
+    policy.reset();
+  }
 
   /** Accounts of other services on phone A: every algorithm, 6 and 8 digits, 30 and 60 s. */
   private static final Map<String, String> OTHERS = new LinkedHashMap<>();
@@ -237,6 +253,72 @@ class CloudBackupJourneyIT extends ServerIT {
   }
 
   @Test
+  void aDeviceThePolicyRefusedToMoveStaysWithTheOldPhoneUntilARetryWithMergeMovesIt()
+      throws Exception {
+    Phone a = phone();
+    PushAndTotpUser alice = phoneWithEverything(a, newUsername("retry"));
+    ok(backup(a, alice));
+    String token = api.createApiKey("cloud-backup-retry");
+
+    // Phone A is lost: B signs in with a backup code (from LATCHKEY_CODE) and restores, but the
+    // policy refuses B's posture, so the device cannot move yet.
+    User user = users.findByUsername(Username.of(alice.username())).orElseThrow();
+    List<String> codes =
+        backupCodes
+            .generate(
+                user,
+                new RequestContext(
+                    CorrelationId.random(new SecureRandom()), "127.0.0.1", "it", "it"))
+            .codes();
+    policy.set(PushPolicy.defaults().withPosture(PostureRule.NOT_ROOTED, RuleAction.REFUSE));
+    Phone b = phone();
+    Phone.Run refused =
+        b.with(
+                Map.of(
+                    "LATCHKEY_POSTURE",
+                    "storage-encrypted=yes,rooted=yes,notifications=yes",
+                    "LATCHKEY_CODE",
+                    codes.get(0)))
+            .run("restore", "--server", baseUrl(), "--user", alice.username());
+    assertThat(refused.exit()).as(refused.all()).isNotZero();
+    assertThat(refused.out()).contains("Restored 7 accounts and 1 push device");
+    assertThat(refused.err())
+        .contains("was not re-bound")
+        .contains("device_not_compliant")
+        .contains("The accounts were restored")
+        .contains("--merge");
+    assertThat(b.run("codes").out()).isEqualTo(a.run("codes").out());
+
+    // The old key still answers: nothing moved.
+    JsonNode first = api.createChallenge(token, alice.username());
+    ok(a.run("approve", first.path("challengeId").asString(), "--number", number(first)));
+    assertThat(api.challengeStatus(token, first.path("challengeId").asString(), 0))
+        .isEqualTo("approved");
+
+    // With a posture the policy accepts, a retry with --merge moves the device it restored.
+    Phone.Run retried = restore(b, alice, "--merge");
+    assertThat(retried.exit()).as(retried.all()).isZero();
+    assertThat(retried.out())
+        .contains("Restored 0 accounts and 0 push devices")
+        .contains("now answers on this phone");
+    assertThat(retried.out()).doesNotContain("skipped: \"" + a.deviceKey().deviceId());
+
+    JsonNode second = api.createChallenge(token, alice.username());
+    String secondId = second.path("challengeId").asString();
+    Phone.Run old = a.run("approve", secondId, "--number", number(second));
+    assertThat(old.exit()).isNotZero();
+    assertThat(old.all()).contains("unauthorized");
+    ok(b.run("approve", secondId, "--number", number(second)));
+    assertThat(api.challengeStatus(token, secondId, 0)).isEqualTo("approved");
+    JsonNode rejected =
+        api.adminGet(
+                "/api/v1/admin/audit?type=push_device.rebind_rejected&username=" + alice.username())
+            .json()
+            .path("events");
+    assertThat(rejected.size()).isEqualTo(1);
+  }
+
+  @Test
   void theServerStoresNoSecretOfTheBackupInAnyForm() throws IOException {
     Phone a = phone();
     PushAndTotpUser alice = phoneWithEverything(a, newUsername("opaque"));
@@ -368,6 +450,10 @@ class CloudBackupJourneyIT extends ServerIT {
         .param("u", Username.of(user.username()).value())
         .query(Long.class)
         .single();
+  }
+
+  private static String number(JsonNode challenge) {
+    return challenge.path("number").asString();
   }
 
   private static void ok(Phone.Run run) {

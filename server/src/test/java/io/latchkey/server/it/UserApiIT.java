@@ -2,6 +2,12 @@ package io.latchkey.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.core.audit.CorrelationId;
+import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.backupcode.BackupCodes;
+import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.user.Username;
 import io.latchkey.server.testing.Api.Response;
 import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.UserApiClient;
@@ -9,6 +15,7 @@ import io.latchkey.server.testing.WizardClient;
 import io.latchkey.server.testing.WizardClient.EnrolledUser;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,6 +38,8 @@ import tools.jackson.databind.JsonNode;
  * short-lived token, and the backup's optimistic concurrency on the real database.
  */
 class UserApiIT extends ServerIT {
+  @Autowired BackupCodes backupCodes;
+  @Autowired UserRepository userRepository;
   private UserApiClient users;
 
   @BeforeEach
@@ -115,6 +125,33 @@ class UserApiIT extends ServerIT {
     // Nor through the application API: it is the same replay state.
     String app = api.createApiKey("user-api-replay");
     assertThat(api.verify(app, alice.username(), code).errorCode()).isEqualTo("code_reused");
+  }
+
+  @Test
+  void aBackupCodeSignsInOnceAndIsSpentForEveryPath() {
+    EnrolledUser alice = enrolled("backup-code");
+    User user = userRepository.findByUsername(Username.of(alice.username())).orElseThrow();
+    List<String> codes = backupCodes.generate(user, itContext(alice.username())).codes();
+    String code = codes.get(3);
+    assertThat(code).matches("[0-9A-Z]{5}-[0-9A-Z]{5}");
+
+    Response signedIn = users.signIn(alice.username(), UserApiClient.PASSWORD, code);
+    assertThat(signedIn.status()).as(signedIn.body()).isEqualTo(201);
+    assertThat(users.getBackup(signedIn.json().path("token").asString()).status()).isEqualTo(404);
+    assertThat(api.auditByCorrelationId(signedIn.correlationId()).toString())
+        .contains("BACKUP_CODE code accepted")
+        .doesNotContain(code);
+    assertThat(backupCodes.summary(user.id()).remaining()).isEqualTo(codes.size() - 1);
+
+    Response again = users.signIn(alice.username(), UserApiClient.PASSWORD, code);
+    assertThat(again.status()).isEqualTo(422);
+    assertThat(again.errorCode()).isEqualTo("code_reused");
+    String app = api.createApiKey("user-api-backup-code");
+    assertThat(api.verify(app, alice.username(), code).errorCode()).isEqualTo("code_reused");
+    // Another code of the set still works, once.
+    assertThat(users.signIn(alice.username(), UserApiClient.PASSWORD, codes.get(4)).status())
+        .isEqualTo(201);
+    assertThat(backupCodes.summary(user.id()).remaining()).isEqualTo(codes.size() - 2);
   }
 
   @Test
@@ -264,6 +301,10 @@ class UserApiIT extends ServerIT {
     Response refused = users.putBackup(token, over, "If-Match", "\"1\"");
     assertThat(refused.status()).isEqualTo(413);
     assertThat(refused.errorCode()).isEqualTo("payload_too_large");
+  }
+
+  private static RequestContext itContext(String actor) {
+    return new RequestContext(CorrelationId.random(new SecureRandom()), "127.0.0.1", "it", actor);
   }
 
   private int failedAttempts(EnrolledUser user) {
