@@ -62,8 +62,8 @@ public class CloudBackupConfiguration {
   }
 
   /**
-   * notice: RECOVERY. No notice yet; the notices stream's {@code Notices.send(user,
-   * NoticeKind.RECOVERY, context, facts)} goes here.
+   * The RECOVERY notice sent at the call site in {@link DeviceRebinding}: none yet; the notices
+   * stream's {@code Notices.send(user, NoticeKind.RECOVERY, context, facts)} goes here.
    */
   @Bean
   RecoveryNotice recoveryNotice() {

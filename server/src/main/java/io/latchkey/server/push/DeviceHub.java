@@ -111,6 +111,23 @@ public class DeviceHub implements org.springframework.context.SmartLifecycle {
     }
   }
 
+  /**
+   * Ends this node's streams of {@code device} that were opened with a key it no longer has (it was
+   * just re-bound to a new phone). Other nodes end theirs when the next challenge for the user goes
+   * out ({@link #publish}).
+   */
+  public void endStreamsWithOldKey(PushDevice device) {
+    Set<Connection> mine = byUser.get(device.userId().value());
+    if (mine == null) {
+      return;
+    }
+    for (Connection connection : mine) {
+      if (connection.deviceId.equals(device.id())) {
+        connection.reboundAway(device);
+      }
+    }
+  }
+
   private volatile boolean running;
 
   @Override

@@ -37,11 +37,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "user")
 public class UserDevicesController {
   private final DeviceRebinding rebinding;
+  private final DeviceHub hub;
   private final MessageSource messages;
   private final JsonMapper json;
 
-  public UserDevicesController(DeviceRebinding rebinding, MessageSource messages, JsonMapper json) {
+  public UserDevicesController(
+      DeviceRebinding rebinding, DeviceHub hub, MessageSource messages, JsonMapper json) {
     this.rebinding = rebinding;
+    this.hub = hub;
     this.messages = messages;
     this.json = json;
   }
@@ -88,6 +91,7 @@ public class UserDevicesController {
             new DeviceRebinding.Request(
                 id, algorithm, publicKey, posture, DeviceController.signed(request, bytes)),
             Correlation.context(request, user.actor()));
+    hub.endStreamsWithOldKey(rebound.device());
     Locale locale = RequestContextUtils.getLocale(request);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("deviceId", rebound.device().id().toString());

@@ -179,6 +179,12 @@ class CloudBackupJourneyIT extends ServerIT {
       assertThat(restored.out())
           .contains("Restored 7 accounts and 1 push device from backup version 1")
           .contains("now answers on this phone");
+      // A's open stream was ended by the re-binding, and its reconnection refused.
+      assertThat(oldPhone.endsWithin(Duration.ofSeconds(30)))
+          .as(oldPhone.lines().toString())
+          .isTrue();
+      assertThat(oldPhone.lines())
+          .anySatisfy(line -> assertThat(line).contains("disconnected").contains("unauthorized"));
 
       // Every account gives the same code on both phones at the same moment, for a few moments.
       for (int i = 0; i < 3; i++) {
@@ -198,13 +204,7 @@ class CloudBackupJourneyIT extends ServerIT {
         assertThat(approved.exit()).as(approved.all()).isZero();
         assertThat(api.challengeStatus(token, challengeId, 0)).isEqualTo("approved");
 
-        // A's open stream was ended when the request went out, and its reconnection refused.
-        assertThat(oldPhone.endsWithin(Duration.ofSeconds(30)))
-            .as(oldPhone.lines().toString())
-            .isTrue();
         assertThat(String.join("\n", oldPhone.lines())).doesNotContain(challengeId);
-        assertThat(oldPhone.lines())
-            .anySatisfy(line -> assertThat(line).contains("disconnected").contains("unauthorized"));
       }
     }
 
