@@ -53,6 +53,8 @@ import picocli.CommandLine.Spec;
       ApproveCommand.class,
       DenyCommand.class,
       DevicesCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       ImportCommand.class,
       ExportCommand.class
     })

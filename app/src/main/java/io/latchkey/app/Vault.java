@@ -111,6 +111,11 @@ final class Vault implements AutoCloseable {
     write(accounts, updated);
   }
 
+  /** Replaces the accounts and the devices in one write (a restore). */
+  void save(Accounts updatedAccounts, Devices updatedDevices) throws IOException {
+    write(updatedAccounts, updatedDevices);
+  }
+
   /** Sets or changes the PIN: a new salt and a new vault key, then the vault is rewritten. */
   void setPin(char[] pin) throws IOException {
     PinLock previous = lock;

@@ -189,6 +189,31 @@ final class VaultCodec {
     }
   }
 
+  /**
+   * The accounts and devices as the JSON a sealed vault holds ({@link Content}); also the plaintext
+   * of a cloud backup (docs/BACKUP-FORMAT.md). The caller clears the array after use.
+   */
+  static byte[] contentJson(Accounts accounts, Devices devices) {
+    return MAPPER.writeValueAsBytes(
+        new Content(
+            accounts.all().stream().map(VaultCodec::store).toList(),
+            devices.all().stream().map(VaultCodec::store).toList()));
+  }
+
+  /** The entries of {@link #contentJson}'s output. */
+  static Entries fromContentJson(byte[] json) {
+    Content content;
+    try {
+      content = MAPPER.readValue(json, Content.class);
+    } catch (JacksonException e) {
+      throw new AppException("The backup is damaged (its content is not valid JSON).", e);
+    }
+    if (content == null || content.accounts() == null) {
+      throw new AppException("The backup is damaged (part of it is missing).");
+    }
+    return restore(content.accounts(), content.devices());
+  }
+
   private static StoredAccount store(Account a) {
     OtpParameters p = a.parameters();
     return new StoredAccount(

@@ -100,7 +100,7 @@ class ListenTest {
                 + " deny "
                 + id
                 + " --report\n\n")
-        .doesNotContain("427");
+        .doesNotContainPattern("(?<![0-9])427(?![0-9])");
   }
 
   @Test

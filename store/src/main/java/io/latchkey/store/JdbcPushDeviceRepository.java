@@ -128,6 +128,28 @@ public final class JdbcPushDeviceRepository implements PushDeviceRepository {
         .update();
   }
 
+  /** The posture columns are replaced too: they describe the phone that now holds the key. */
+  @Override
+  public boolean rebind(UUID id, KeyAlgorithm algorithm, byte[] publicKey, Posture posture) {
+    return jdbc.sql(
+                "UPDATE push_devices SET key_algorithm = :algorithm, public_key = :publicKey,"
+                    + " storage_encrypted = :storageEncrypted, rooted = :rooted,"
+                    + " notifications_enabled = :notifications, app_version = :appVersion,"
+                    + " device_clock = :deviceClock, posture_overridden = :overridden"
+                    + " WHERE id = :id AND state = 'ACTIVE'")
+            .param("algorithm", algorithm.name())
+            .param("publicKey", publicKey)
+            .param("storageEncrypted", bool(posture.storageEncrypted()))
+            .param("rooted", bool(posture.rooted()))
+            .param("notifications", bool(posture.notificationsEnabled()))
+            .param("appVersion", posture.appVersion())
+            .param("deviceClock", time(posture.deviceClock()))
+            .param("overridden", posture.overridden())
+            .param("id", id)
+            .update()
+        == 1;
+  }
+
   private static PushDevice device(ResultSet rs, int row) throws SQLException {
     UUID methodId = uuid(rs, "method_id");
     return new PushDevice(

@@ -206,4 +206,28 @@ class JdbcPushDeviceRepositoryTest extends StoreTest {
         .query((rs, row) -> SqlValues.instant(rs, column))
         .single();
   }
+
+  @Test
+  void rebindingReplacesTheKeyAndPostureOfAnActiveDeviceOnly() {
+    PushDevice active = insertActiveDevice(alice, T0);
+    byte[] newKey = KeyAlgorithm.EC_P256.generate().getPublic().getEncoded();
+    Posture newPhone = new Posture(true, false, false, "0.2.0", T0.plusSeconds(60), true);
+
+    assertThat(devices.rebind(active.id(), KeyAlgorithm.EC_P256, newKey, newPhone)).isTrue();
+
+    PushDevice rebound = devices.findById(active.id()).orElseThrow();
+    assertThat(rebound.publicKey()).isEqualTo(newKey);
+    assertThat(rebound.algorithm()).isEqualTo(KeyAlgorithm.EC_P256);
+    assertThat(rebound.posture()).isEqualTo(newPhone);
+    assertThat(rebound.state()).isEqualTo(DeviceState.ACTIVE);
+    assertThat(rebound.methodId()).isEqualTo(active.methodId());
+
+    PushDevice pending = pushDevice(alice, detected(), T0);
+    devices.insert(pending);
+    assertThat(devices.rebind(pending.id(), KeyAlgorithm.ED25519, newKey, newPhone)).isFalse();
+    devices.revoke(active.id(), T0.plusSeconds(5));
+    assertThat(devices.rebind(active.id(), KeyAlgorithm.ED25519, newKey, newPhone)).isFalse();
+    assertThat(devices.findById(pending.id()).orElseThrow().publicKey())
+        .isEqualTo(pending.publicKey());
+  }
 }

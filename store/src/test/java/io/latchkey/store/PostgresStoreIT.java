@@ -133,6 +133,14 @@ class PostgresStoreIT {
   }
 
   @Nested
+  class CloudBackups extends JdbcCloudBackupRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
   class BackupCodes extends JdbcBackupCodeRepositoryTest {
     @Override
     TestDatabase openDatabase(Path dataDirectory) {

@@ -65,7 +65,16 @@ public enum AuditEventType {
   NOTICE_NOT_SENT("notice.not_sent"),
   USERS_IMPORTED("users.imported"),
   ALERT_ACKNOWLEDGED("alert.acknowledged"),
-  DIAGNOSIS_VIEWED("diagnosis.viewed");
+  DIAGNOSIS_VIEWED("diagnosis.viewed"),
+  // --- cloud-backup ---
+  USER_SESSION_CREATED("user_session.created"),
+  USER_SESSION_REVOKED("user_session.revoked"),
+  USER_SESSION_REJECTED("user_session.rejected"),
+  BACKUP_UPLOADED("backup.uploaded"),
+  BACKUP_DOWNLOADED("backup.downloaded"),
+  BACKUP_REJECTED("backup.rejected"),
+  PUSH_DEVICE_REBOUND("push_device.rebound"),
+  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected");
 
   private final String wireName;
 

@@ -30,7 +30,10 @@ public enum ErrorCode {
   PUSH_BLOCKED(423),
   RATE_LIMITED(429),
   INTERNAL_ERROR(500),
-  SERVICE_UNAVAILABLE(503);
+  SERVICE_UNAVAILABLE(503),
+  // --- cloud-backup ---
+  /** The backup on the server changed since the version the caller named (If-Match). */
+  BACKUP_STALE(412);
 
   private final int httpStatus;
 

@@ -24,4 +24,12 @@ public interface PushDeviceRepository {
 
   /** Marks when the device was last seen (connected or answered). */
   void touch(UUID id, Instant at);
+
+  /**
+   * Re-binds an ACTIVE device to a new key (a restored backup on a new phone), with the new phone's
+   * posture, in one conditional update: from then on only the new key's signatures verify.
+   *
+   * @return false if the device is not ACTIVE (revoked or pending meanwhile)
+   */
+  boolean rebind(UUID id, KeyAlgorithm algorithm, byte[] publicKey, Posture posture);
 }

@@ -33,9 +33,16 @@ public class WebConfiguration {
 
   @Bean
   FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(
-      PageRenderer pages, LatchkeyProperties properties) {
+      PageRenderer pages, LatchkeyProperties properties, UserApiProperties userApi) {
+    long backupLimit = Math.max(properties.maxRequestBytes(), userApi.maxBackupBytes());
     var registration =
-        new FilterRegistrationBean<>(new BodySizeLimitFilter(pages, properties.maxRequestBytes()));
+        new FilterRegistrationBean<>(
+            new BodySizeLimitFilter(
+                pages,
+                request ->
+                    io.latchkey.server.api.UserBackupController.PATH.equals(request.getRequestURI())
+                        ? backupLimit
+                        : properties.maxRequestBytes()));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
     return registration;
   }

@@ -216,7 +216,7 @@ public class DeviceController {
     return authenticator.authenticate(deviceId, signed(request, body), context);
   }
 
-  private static SignedRequest signed(HttpServletRequest request, byte[] body) {
+  static SignedRequest signed(HttpServletRequest request, byte[] body) {
     String timestamp = request.getHeader(DeviceSignatures.TIMESTAMP_HEADER);
     String signature = request.getHeader(DeviceSignatures.SIGNATURE_HEADER);
     if (timestamp == null || signature == null) {
@@ -247,7 +247,7 @@ public class DeviceController {
     }
   }
 
-  private static Posture posture(JsonNode node) {
+  static Posture posture(JsonNode node) {
     if (node == null || node.isNull()) {
       return new Posture(null, null, null, "", null, false);
     }

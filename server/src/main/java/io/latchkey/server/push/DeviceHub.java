@@ -63,7 +63,8 @@ public class DeviceHub implements org.springframework.context.SmartLifecycle {
   /** Opens a stream for an authenticated device and sends what is pending. */
   public SseEmitter open(PushDevice device, RequestContext context) {
     SseEmitter emitter = new SseEmitter(0L);
-    Connection connection = new Connection(device.id(), device.userId().value(), emitter, context);
+    Connection connection =
+        new Connection(device.id(), device.userId().value(), device.publicKey(), emitter, context);
     Set<Connection> mine =
         byUser.computeIfAbsent(connection.userId, k -> new CopyOnWriteArraySet<>());
     mine.add(connection);
@@ -101,8 +102,28 @@ public class DeviceHub implements org.springframework.context.SmartLifecycle {
     for (Connection connection : mine) {
       // The device's state now (a pending device becomes active when its registration completes).
       Optional<PushDevice> device = devices.findById(connection.deviceId);
+      if (device.isPresent() && connection.reboundAway(device.get())) {
+        continue;
+      }
       if (device.isPresent() && ChallengeService.deliverableTo(challenge, device.get())) {
         deliver(connection, device.get(), challenge);
+      }
+    }
+  }
+
+  /**
+   * Ends this node's streams of {@code device} that were opened with a key it no longer has (it was
+   * just re-bound to a new phone). Other nodes end theirs when the next challenge for the user goes
+   * out ({@link #publish}).
+   */
+  public void endStreamsWithOldKey(PushDevice device) {
+    Set<Connection> mine = byUser.get(device.userId().value());
+    if (mine == null) {
+      return;
+    }
+    for (Connection connection : mine) {
+      if (connection.deviceId.equals(device.id())) {
+        connection.reboundAway(device);
       }
     }
   }
@@ -149,6 +170,7 @@ public class DeviceHub implements org.springframework.context.SmartLifecycle {
       for (Connection connection : connections) {
         devices
             .findById(connection.deviceId)
+            .filter(device -> !connection.reboundAway(device))
             .ifPresent(
                 device -> {
                   for (Challenge challenge : challenges.getObject().pendingFor(device)) {
@@ -207,15 +229,32 @@ public class DeviceHub implements org.springframework.context.SmartLifecycle {
   private final class Connection {
     final UUID deviceId;
     final UUID userId;
+    final byte[] publicKey;
     final SseEmitter emitter;
     final RequestContext context;
     final Set<UUID> sent = ConcurrentHashMap.newKeySet();
 
-    Connection(UUID deviceId, UUID userId, SseEmitter emitter, RequestContext context) {
+    Connection(
+        UUID deviceId, UUID userId, byte[] publicKey, SseEmitter emitter, RequestContext context) {
       this.deviceId = deviceId;
       this.userId = userId;
+      this.publicKey = publicKey;
       this.emitter = emitter;
       this.context = context;
+    }
+
+    /**
+     * True, and the stream is ended, when the device was re-bound to another key (a restore on a
+     * new phone) after this stream was opened with the old one: the old phone gets nothing more,
+     * and its reconnection is refused.
+     */
+    boolean reboundAway(PushDevice now) {
+      if (java.security.MessageDigest.isEqual(publicKey, now.publicKey())) {
+        return false;
+      }
+      remove(this);
+      close();
+      return true;
     }
 
     synchronized void close() {

@@ -32,7 +32,9 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String header = request.getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (header == null
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        || UserTokenFilter.carriesUserToken(header)) { // a user API token: UserTokenFilter's
       chain.doFilter(request, response);
       return;
     }

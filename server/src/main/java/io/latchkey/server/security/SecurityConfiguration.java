@@ -85,12 +85,17 @@ public class SecurityConfiguration {
   @Bean
   @Order(1)
   SecurityFilterChain api(
-      HttpSecurity http, ApiKeys apiKeys, Accounts accounts, ErrorResponses errors)
+      HttpSecurity http,
+      ApiKeys apiKeys,
+      Accounts accounts,
+      io.latchkey.core.usertoken.UserTokens userTokens,
+      ErrorResponses errors)
       throws Exception {
     http.securityMatcher("/api/**")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authenticationManager(new ProviderManager(new PasswordAuthenticationProvider(accounts)))
+        .addFilterBefore(new UserTokenFilter(userTokens, errors), BasicAuthenticationFilter.class)
         .addFilterBefore(new ApiKeyFilter(apiKeys, errors), BasicAuthenticationFilter.class)
         .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized(errors, BEARER_OR_BASIC)))
         .exceptionHandling(
@@ -104,6 +109,12 @@ public class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/api/v1/device/**")
                     .permitAll()
+                    // The user API: sign in with a second factor, then its token (cloud backup).
+                    .requestMatchers(
+                        org.springframework.http.HttpMethod.POST, "/api/v1/user/sessions")
+                    .permitAll()
+                    .requestMatchers("/api/v1/user/**")
+                    .hasRole(UserTokenFilter.ROLE)
                     .requestMatchers("/api/v1/verify", "/api/v1/push/**")
                     .hasRole("APP")
                     .requestMatchers("/api/v1/admin/**", "/api/v1/diagnostics/**")

@@ -18,11 +18,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class BodySizeLimitFilter extends OncePerRequestFilter {
   private final PageRenderer pages;
-  private final long limit;
+  private final java.util.function.ToLongFunction<HttpServletRequest> limits;
 
   public BodySizeLimitFilter(PageRenderer pages, long limit) {
+    this(pages, request -> limit);
+  }
+
+  /**
+   * @param limits the cap of each request (one endpoint, the app's encrypted backup, takes more)
+   */
+  public BodySizeLimitFilter(
+      PageRenderer pages, java.util.function.ToLongFunction<HttpServletRequest> limits) {
     this.pages = pages;
-    this.limit = limit;
+    this.limits = limits;
   }
 
   /** Thrown while reading a body that grew past the limit. */
@@ -38,6 +46,7 @@ public final class BodySizeLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long limit = limits.applyAsLong(request);
     if (request.getContentLengthLong() > limit) {
       pages.renderError(ErrorCode.PAYLOAD_TOO_LARGE, request, response);
       return;

@@ -1387,6 +1387,324 @@ class BadInputIT extends ServerIT {
     return run("GET " + path, cases, 20);
   }
 
+  // --- cloud-backup ---
+  // POST /api/v1/user/sessions, PUT /api/v1/user/backup, POST /api/v1/user/devices/{id}/rebind
+
+  /** A user with a TOTP method and a user API token (the registration's step is used up). */
+  private record TokenUser(EnrolledUser user, String token) {}
+
+  private TokenUser tokenUser(String prefix) {
+    EnrolledUser user = enroll(prefix);
+    clock.nextStep(30);
+    String code = WizardClient.code(user.secret(), clock.instant());
+    return new TokenUser(
+        user, new io.latchkey.server.testing.UserApiClient(api).token(user.username(), code));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> userSignInRefusesEveryMalformedRequestWithAnEnvelope() {
+    String path = "/api/v1/user/sessions";
+    String valid = "{\"username\":\"nobody\",\"password\":\"x\",\"code\":\"123456\"}";
+    Rotating<EnrolledUser> users = new Rotating<>(() -> enroll("bad-session"));
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(malformedJsonBodies(path, UnaryOperator.identity(), valid, "username"));
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("username missing", "{\"password\":\"x\",\"code\":\"123456\"}");
+    bodies.put("password missing", "{\"username\":\"x\",\"code\":\"123456\"}");
+    bodies.put("code missing", "{\"username\":\"x\",\"password\":\"x\"}");
+    bodies.put("username a number", "{\"username\":7,\"password\":\"x\",\"code\":\"123456\"}");
+    bodies.put("password a number", "{\"username\":\"x\",\"password\":7,\"code\":\"123456\"}");
+    bodies.put("password null", "{\"username\":\"x\",\"password\":null,\"code\":\"123456\"}");
+    bodies.put("code a JSON number", "{\"username\":\"x\",\"password\":\"x\",\"code\":123456}");
+    bodies.put("code an array", "{\"username\":\"x\",\"password\":\"x\",\"code\":[\"1\"]}");
+    bodies.put(
+        "username of 201 characters",
+        "{\"username\":\"" + "u".repeat(201) + "\",\"password\":\"x\",\"code\":\"123456\"}");
+    bodies.put(
+        "password of 1001 characters",
+        "{\"username\":\"x\",\"password\":\"" + "p".repeat(1001) + "\",\"code\":\"123456\"}");
+    bodies.put(
+        "code of 65 characters",
+        "{\"username\":\"x\",\"password\":\"x\",\"code\":\"" + "1".repeat(65) + "\"}");
+    bodies.put(
+        "a repeated name",
+        "{\"username\":\"x\",\"username\":\"y\",\"password\":\"x\",\"code\":\"1\"}");
+    for (var row : bodies.entrySet()) {
+      cases.add(
+          api(row.getKey(), "bad_request", () -> api.send(json(path, row.getValue()).build())));
+    }
+    // Before the password is proven: one answer for everything.
+    cases.add(
+        api(
+            "an unknown user",
+            "unauthorized",
+            () -> api.send(json(path, valid.replace("nobody", newUsername("ghost"))).build())));
+    cases.add(
+        api(
+            "a username with a control character",
+            "unauthorized",
+            () -> api.send(json(path, valid.replace("nobody", "a\\u0007b")).build())));
+    cases.add(
+        api(
+            "SQL in the username",
+            "unauthorized",
+            () -> api.send(json(path, valid.replace("nobody", "' OR '1'='1")).build())));
+    // After it: a code of the wrong shape is bad_request (and counts as a failed attempt).
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put("a 5-digit code", "12345");
+    codes.put("a code of letters", "abcdef");
+    codes.put("full-width digits", "１２３４５６");
+    codes.put("a code with a NUL", "12345\u0000");
+    for (var row : codes.entrySet()) {
+      cases.add(
+          api(
+              row.getKey() + " after the right password",
+              "bad_request",
+              () ->
+                  api.send(
+                      json(
+                              path,
+                              Api.JSON.writeValueAsString(
+                                  Map.of(
+                                      "username",
+                                      users.get().username(),
+                                      "password",
+                                      "correct horse battery",
+                                      "code",
+                                      row.getValue())))
+                          .build())));
+    }
+    cases.add(
+        api(
+            "GET instead of POST (no token)",
+            "unauthorized",
+            () -> api.send(api.request(path).GET().build())));
+    return run("POST " + path, cases);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> userBackupRefusesEveryMalformedRequestWithAnEnvelope() {
+    String path = "/api/v1/user/backup";
+    String octets = "application/octet-stream";
+    TokenUser holder = tokenUser("bad-backup");
+    UnaryOperator<HttpRequest.Builder> user =
+        b -> b.header("Authorization", "Bearer " + holder.token());
+    byte[] blob = "LKBACKUP opaque test bytes".getBytes(StandardCharsets.UTF_8);
+    Function<Map<String, String>, Response> put =
+        headers -> {
+          HttpRequest.Builder builder =
+              user.apply(raw(path, "PUT", octets, BodyPublishers.ofByteArray(blob)));
+          headers.forEach(builder::header);
+          return api.send(builder.build());
+        };
+    List<Case> cases = new ArrayList<>();
+    Map<String, String> ifMatch = new LinkedHashMap<>();
+    ifMatch.put("If-Match unquoted", "1");
+    ifMatch.put("If-Match weak", "W/\"1\"");
+    ifMatch.put("If-Match zero", "\"0\"");
+    ifMatch.put("If-Match negative", "\"-1\"");
+    ifMatch.put("If-Match with a leading zero", "\"01\"");
+    ifMatch.put("If-Match letters", "\"abc\"");
+    ifMatch.put("If-Match a list", "\"1\", \"2\"");
+    ifMatch.put("If-Match of 20 digits", "\"" + "9".repeat(20) + "\"");
+    ifMatch.put("If-Match empty quotes", "\"\"");
+    ifMatch.put("If-Match blank", " ");
+    ifMatch.put("If-Match with a space inside", "\"1 2\"");
+    ifMatch.put("If-Match SQL", "\"1' OR '1'='1\"");
+    for (var row : ifMatch.entrySet()) {
+      cases.add(
+          api(row.getKey(), "bad_request", () -> put.apply(Map.of("If-Match", row.getValue()))));
+    }
+    cases.add(
+        api(
+            "If-None-Match a version",
+            "bad_request",
+            () -> put.apply(Map.of("If-None-Match", "\"1\""))));
+    cases.add(
+        api(
+            "If-None-Match weak *",
+            "bad_request",
+            () -> put.apply(Map.of("If-None-Match", "W/*"))));
+    cases.add(
+        api(
+            "both If-Match and If-None-Match",
+            "bad_request",
+            () -> put.apply(Map.of("If-Match", "\"1\"", "If-None-Match", "*"))));
+    cases.add(api("no precondition", "bad_request", () -> put.apply(Map.of())));
+    cases.add(
+        api(
+            "an empty body",
+            "bad_request",
+            () ->
+                api.send(
+                    user.apply(raw(path, "PUT", octets, BodyPublishers.noBody()))
+                        .header("If-None-Match", "*")
+                        .build())));
+    cases.add(
+        api(
+            "a version that does not exist",
+            "backup_stale",
+            () -> put.apply(Map.of("If-Match", "\"999\""))));
+    byte[] tooBig = new byte[1024 * 1024 + 1];
+    cases.add(
+        api(
+            "a body one byte over the cap",
+            "payload_too_large",
+            () ->
+                api.send(
+                    user.apply(raw(path, "PUT", octets, BodyPublishers.ofByteArray(tooBig)))
+                        .header("If-None-Match", "*")
+                        .build())));
+    byte[] huge = new byte[4 * 1024 * 1024];
+    cases.add(
+        api(
+            "a 4 MB chunked body (no Content-Length)",
+            "payload_too_large",
+            () ->
+                api.send(
+                    user.apply(
+                            raw(
+                                path,
+                                "PUT",
+                                octets,
+                                BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))))
+                        .header("If-None-Match", "*")
+                        .build())));
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put("Content-Type JSON", JSON);
+    types.put("Content-Type text/plain", "text/plain");
+    types.put("Content-Type form-encoded", FORM);
+    types.put("Content-Type garbage", "garbage");
+    types.put("Content-Type image/png", "image/png");
+    // (No Content-Type at all is read as application/octet-stream, as HTTP allows.)
+    for (var row : types.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "unsupported_media_type",
+              () ->
+                  api.send(
+                      user.apply(raw(path, "PUT", row.getValue(), BodyPublishers.ofByteArray(blob)))
+                          .header("If-None-Match", "*")
+                          .build())));
+    }
+    cases.addAll(authorizationCases("PUT", path, octets, "opaque"));
+    cases.add(
+        api(
+            "an application's API key",
+            "forbidden",
+            () ->
+                api.send(
+                    raw(path, "PUT", octets, BodyPublishers.ofByteArray(blob))
+                        .header("Authorization", "Bearer " + api.createApiKey("not-a-user"))
+                        .header("If-None-Match", "*")
+                        .build())));
+    cases.add(
+        api(
+            "a signed-out user token",
+            "unauthorized",
+            () -> {
+              TokenUser gone = tokenUser("bad-backup-gone");
+              new io.latchkey.server.testing.UserApiClient(api).signOut(gone.token());
+              return api.send(
+                  raw(path, "PUT", octets, BodyPublishers.ofByteArray(blob))
+                      .header("Authorization", "Bearer " + gone.token())
+                      .header("If-None-Match", "*")
+                      .build());
+            }));
+    cases.add(
+        api(
+            "a user token of 300 characters",
+            "unauthorized",
+            () ->
+                api.send(
+                    api.request(path)
+                        .header("Authorization", "Bearer lku_" + "A".repeat(296))
+                        .GET()
+                        .build())));
+    for (String method : List.of("POST", "PATCH", "DELETE")) {
+      cases.add(
+          api(
+              method + " instead of PUT",
+              "method_not_allowed",
+              () ->
+                  api.send(
+                      user.apply(raw(path, method, octets, BodyPublishers.ofByteArray(blob)))
+                          .build())));
+    }
+    cases.add(
+        api(
+            "GET with Accept: text/html only",
+            "not_acceptable",
+            () ->
+                api.send(
+                    user.apply(api.request(path)).header("Accept", "text/html").GET().build())));
+    return run("PUT " + path, cases);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> pushRebindRefusesEveryMalformedRequestWithAnEnvelope() {
+    TokenUser holder = tokenUser("bad-rebind");
+    UnaryOperator<HttpRequest.Builder> user =
+        b -> b.header("Authorization", "Bearer " + holder.token());
+    String path = "/api/v1/user/devices/" + UUID.randomUUID() + "/rebind";
+    io.latchkey.core.push.KeyAlgorithm ed = io.latchkey.core.push.KeyAlgorithm.ED25519;
+    java.security.KeyPair keys = ed.generate();
+    String publicKey = Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
+    String valid =
+        "{\"keyAlgorithm\":\"ed25519\",\"publicKey\":\""
+            + publicKey
+            + "\",\"posture\":{\"rooted\":false}}";
+    Function<String, HttpRequest.Builder> signed =
+        body -> {
+          long now = clock.instant().getEpochSecond();
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          byte[] signature =
+              ed.sign(
+                  keys.getPrivate(),
+                  io.latchkey.core.push.DeviceSignatures.request("POST", path, now, bytes));
+          return user.apply(raw(path, "POST", JSON, BodyPublishers.ofByteArray(bytes)))
+              .header(io.latchkey.core.push.DeviceSignatures.TIMESTAMP_HEADER, Long.toString(now))
+              .header(
+                  io.latchkey.core.push.DeviceSignatures.SIGNATURE_HEADER,
+                  Base64.getEncoder().encodeToString(signature));
+        };
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(malformedJsonBodies(path, user, valid, "keyAlgorithm"));
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("keyAlgorithm missing", valid.replace("\"keyAlgorithm\":", "\"algorithm\":"));
+    fields.put("keyAlgorithm unknown", valid.replace("\"ed25519\"", "\"rsa\""));
+    fields.put("keyAlgorithm a number", valid.replace("\"ed25519\"", "25519"));
+    fields.put("publicKey missing", valid.replace("\"publicKey\":", "\"key\":"));
+    fields.put("publicKey not Base64", valid.replace(publicKey, "%%%"));
+    fields.put("posture a string", valid.replace("{\"rooted\":false}", "\"fine\""));
+    fields.put("posture rooted a string", valid.replace("false}", "\"no\"}"));
+    for (var row : fields.entrySet()) {
+      cases.add(
+          api(row.getKey(), "bad_request", () -> api.send(signed.apply(row.getValue()).build())));
+    }
+    cases.add(
+        api("unsigned", "unauthorized", () -> api.send(user.apply(json(path, valid)).build())));
+    cases.add(
+        api(
+            "a device that is not the user's",
+            "not_found",
+            () -> api.send(signed.apply(valid).build())));
+    cases.add(
+        api(
+            "a malformed device ID",
+            "not_found",
+            () ->
+                api.send(user.apply(json("/api/v1/user/devices/phone-1/rebind", valid)).build())));
+    cases.addAll(authorizationCases("POST", path, JSON, valid));
+    cases.add(
+        api(
+            "GET instead of POST",
+            "method_not_allowed",
+            () -> api.send(user.apply(api.request(path)).GET().build())));
+    return run("POST /api/v1/user/devices/{id}/rebind", cases);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Case tables shared by the endpoints
 

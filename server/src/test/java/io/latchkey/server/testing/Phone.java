@@ -39,6 +39,19 @@ public final class Phone {
     }
   }
 
+  private Phone(Path home, Clock clock, Map<String, String> env) {
+    this.home = home;
+    this.clock = clock;
+    this.env = Map.copyOf(env);
+  }
+
+  /** The same phone (the same home) with more environment variables, e.g. passwords. */
+  public Phone with(Map<String, String> more) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putAll(more);
+    return new Phone(home, clock, all);
+  }
+
   /** A phone whose posture is overridden to pass every rule (the machine runs tests as root). */
   public static Phone compliant(Clock clock) {
     return new Phone(
@@ -222,6 +235,17 @@ public final class Phone {
         Thread.currentThread().interrupt();
         return false;
       }
+    }
+
+    /** True once {@code listen} has ended (it stops when the server refuses the device). */
+    public boolean endsWithin(Duration timeout) throws InterruptedException {
+      thread.join(timeout.toMillis());
+      return !thread.isAlive();
+    }
+
+    /** What {@code listen} wrote to standard error so far. */
+    public String err() {
+      return err.toString();
     }
 
     public List<String> lines() {

@@ -1,0 +1,19 @@
+package io.latchkey.core.usertoken;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Storage of user API sessions, found by the SHA-256 of their token (never the token). */
+public interface UserTokenRepository {
+  void insert(UserToken token, byte[] tokenHash);
+
+  /** The session whose token hashes to {@code tokenHash}, revoked or expired ones included. */
+  Optional<UserToken> findByHash(byte[] tokenHash);
+
+  /** Revokes a session that is not revoked yet; true if this call did it. */
+  boolean revoke(UUID id, Instant at);
+
+  /** Deletes sessions that expired before {@code before}; returns how many. */
+  int deleteExpired(Instant before);
+}

@@ -1,0 +1,193 @@
+package io.latchkey.core.usertoken;
+
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditEventType;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.user.UserStatus;
+import io.latchkey.core.verification.VerificationService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Sign-in to the user API: the password (through {@link Accounts}, so it is throttled and its
+ * errors are uniform, SECURITY-TESTS A5), then a second factor (through {@link
+ * VerificationService}, so a wrong code counts toward the one shared lockout counter, B4, and a
+ * used code is consumed, C1). The result is an opaque random token that lives briefly and is stored
+ * only as its SHA-256.
+ *
+ * <p>A token never outlives its user's standing: {@link #authenticate} reads the user afresh on
+ * every request, so blocking or disabling a user stops their tokens at once.
+ */
+public final class UserTokens {
+  /**
+   * Tokens look like {@code lku_} + 43 Base64url characters (256 bits): distinct from the {@code
+   * lk_} of API keys, so the API's filters can tell them apart before any lookup.
+   */
+  public static final String TOKEN_PREFIX = "lku_";
+
+  private static final int MAX_TOKEN_LENGTH = 200;
+
+  private final Accounts accounts;
+  private final VerificationService verification;
+  private final UserRepository users;
+  private final UserTokenRepository tokens;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Duration lifetime;
+
+  public UserTokens(
+      Accounts accounts,
+      VerificationService verification,
+      UserRepository users,
+      UserTokenRepository tokens,
+      AuditLog audit,
+      Clock clock,
+      SecureRandom random,
+      Duration lifetime) {
+    if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("a user API session lasts more than 0 s and at most 1 h");
+    }
+    this.accounts = accounts;
+    this.verification = verification;
+    this.users = users;
+    this.tokens = tokens;
+    this.audit = audit;
+    this.clock = clock;
+    this.random = random;
+    this.lifetime = lifetime;
+  }
+
+  /** A new session and its token, which is shown once and never stored. */
+  public record Issued(UserToken session, User user, String token) {
+    @Override
+    public String toString() {
+      return "Issued[" + session + "]";
+    }
+  }
+
+  /** A session that authenticated a request: its user as stored now. */
+  public record Authenticated(UserToken session, User user) {}
+
+  /**
+   * Checks the password, then the code, then issues a token.
+   *
+   * @throws LatchkeyException before the password is proven: {@code unauthorized} (unknown user and
+   *     wrong password alike) or {@code rate_limited}; after it, what {@link
+   *     VerificationService#verify} throws ({@code invalid_code}, {@code code_reused}, {@code
+   *     user_blocked}, {@code user_disabled}, {@code not_enrolled}, {@code bad_request})
+   */
+  public Issued signIn(String username, String password, String code, RequestContext context) {
+    User user = accounts.signIn(username, password, context);
+    // The user as the password check just read them: blocked, disabled or locked out is decided
+    // there, with the same counter and single use as every other path.
+    VerificationService.Verified verified = verification.verify(user, code, context);
+    Instant now = clock.instant();
+    String token = newToken();
+    UserToken session = new UserToken(UUID.randomUUID(), user.id(), now, now.plus(lifetime), null);
+    tokens.insert(session, hash(token));
+    audit.record(
+        AuditEvent.of(AuditEventType.USER_SESSION_CREATED, context, now)
+            .user(user.id(), user.username().value())
+            .detail(
+                "user API session "
+                    + session.id()
+                    + " opened after the password and a code of method "
+                    + verified.methodId()
+                    + "; valid until "
+                    + session.expiresAt())
+            .build());
+    return new Issued(session, verified.user(), token);
+  }
+
+  /**
+   * The session and user a presented token stands for.
+   *
+   * @return empty for anything that is not a live token (unknown, expired, revoked, malformed)
+   * @throws LatchkeyException {@code user_blocked} or {@code user_disabled} for a live token whose
+   *     user is no longer active (audited), so the holder learns why; they proved a factor
+   */
+  public Optional<Authenticated> authenticate(String token, RequestContext context) {
+    if (!looksLikeAToken(token)) {
+      return Optional.empty();
+    }
+    Optional<UserToken> found =
+        tokens.findByHash(hash(token)).filter(t -> t.usableAt(clock.instant()));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<User> user = users.findById(found.get().userId());
+    if (user.isEmpty()) {
+      return Optional.empty();
+    }
+    if (user.get().status() != UserStatus.ACTIVE) {
+      ErrorCode code =
+          user.get().status() == UserStatus.BLOCKED
+              ? ErrorCode.USER_BLOCKED
+              : ErrorCode.USER_DISABLED;
+      audit.record(
+          AuditEvent.of(AuditEventType.USER_SESSION_REJECTED, context, clock.instant())
+              .user(user.get().id(), user.get().username().value())
+              .failure(code.code())
+              .detail(
+                  "user API session "
+                      + found.get().id()
+                      + " refused: the user is "
+                      + user.get().status().name().toLowerCase(java.util.Locale.ROOT))
+              .build());
+      throw new LatchkeyException(code, "the user is " + user.get().status());
+    }
+    return Optional.of(new Authenticated(found.get(), user.get()));
+  }
+
+  /** Ends a session (sign-out); its token stops working at once. */
+  public void revoke(Authenticated session, RequestContext context) {
+    if (tokens.revoke(session.session().id(), clock.instant())) {
+      audit.record(
+          AuditEvent.of(AuditEventType.USER_SESSION_REVOKED, context, clock.instant())
+              .user(session.user().id(), session.user().username().value())
+              .detail("user API session " + session.session().id() + " ended by its holder")
+              .build());
+    }
+  }
+
+  /** Forgets sessions that expired more than a day ago (the audit log keeps their story). */
+  public int sweep() {
+    return tokens.deleteExpired(clock.instant().minus(Duration.ofDays(1)));
+  }
+
+  private static boolean looksLikeAToken(String token) {
+    return token != null
+        && token.startsWith(TOKEN_PREFIX)
+        && token.length() <= MAX_TOKEN_LENGTH
+        && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+  }
+
+  private String newToken() {
+    byte[] raw = new byte[32];
+    random.nextBytes(raw);
+    return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+  }
+
+  static byte[] hash(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
