@@ -48,7 +48,9 @@ public enum AuditEventType {
   PUSH_CHALLENGE_EXPIRED("push_challenge.expired"),
   PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
   PUSH_BLOCKED("push.blocked"),
-  PUSH_UNBLOCKED("push.unblocked");
+  PUSH_UNBLOCKED("push.unblocked"),
+  POLICY_CHANGED("policy.changed"),
+  REGISTRATION_DISALLOWED("registration.disallowed");
 
   private final String wireName;
 

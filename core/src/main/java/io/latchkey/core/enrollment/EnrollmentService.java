@@ -52,7 +52,9 @@ public final class EnrollmentService {
   private final Clock clock;
   private final SecureRandom random;
   private final java.util.function.Supplier<RegistrationPolicy> policy;
+  private final RegistrationGuard guard;
 
+  /** Without a limit on registration attempts (tests of the wizard alone). */
   public EnrollmentService(
       EnrollmentRepository enrollments,
       UserRepository users,
@@ -64,6 +66,36 @@ public final class EnrollmentService {
       Clock clock,
       SecureRandom random,
       java.util.function.Supplier<RegistrationPolicy> policy) {
+    this(
+        enrollments,
+        users,
+        credentials,
+        transactions,
+        lockout,
+        audit,
+        verifier,
+        clock,
+        random,
+        policy,
+        RegistrationGuard.NONE);
+  }
+
+  /**
+   * @param guard asked before every new attempt (start or retry): the automatic block on too many
+   */
+  public EnrollmentService(
+      EnrollmentRepository enrollments,
+      UserRepository users,
+      TotpCredentialRepository credentials,
+      Transactions transactions,
+      Lockout lockout,
+      AuditLog audit,
+      TotpVerifier verifier,
+      Clock clock,
+      SecureRandom random,
+      java.util.function.Supplier<RegistrationPolicy> policy,
+      RegistrationGuard guard) {
+    this.guard = guard;
     this.enrollments = enrollments;
     this.users = users;
     this.credentials = credentials;
@@ -92,6 +124,7 @@ public final class EnrollmentService {
    */
   public Enrollment begin(User user, RequestContext context) {
     Lockout.requireActive(user);
+    requireAllowed(user, context);
     Optional<Enrollment> pending = current(user, context).filter(e -> e.state().pending());
     if (pending.isPresent()) {
       audit.record(
@@ -123,6 +156,7 @@ public final class EnrollmentService {
    */
   public Enrollment retry(User user, RequestContext context) {
     Lockout.requireActive(user);
+    requireAllowed(user, context);
     Optional<Enrollment> latest = current(user, context);
     if (latest.isEmpty()) {
       return begin(user, context);
@@ -302,8 +336,28 @@ public final class EnrollmentService {
     return true;
   }
 
+  /**
+   * Refuses to start (or resume) a TOTP registration while the policy does not allow TOTP. A
+   * registered method stays usable: the policy governs what users may register.
+   */
+  private void requireAllowed(User user, RequestContext context) {
+    if (policy.get().allows(MethodKind.TOTP)) {
+      return;
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.REGISTRATION_DISALLOWED, context, clock.instant())
+            .user(user.id(), user.username().value())
+            .failure(ErrorCode.METHOD_DISALLOWED.code())
+            .detail(
+                "a TOTP registration was refused: the policy (methods.allowed) does not allow TOTP")
+            .build());
+    throw new LatchkeyException(
+        ErrorCode.METHOD_DISALLOWED, "the policy does not allow registering TOTP");
+  }
+
   private Enrollment startAttempt(
       User user, UUID flowId, int attempt, AuditEventType event, RequestContext context) {
+    guard.beforeAttempt(user, context);
     RegistrationPolicy current = policy.get();
     Instant now = clock.instant();
     Enrollment attemptRecord =
