@@ -338,7 +338,7 @@ public enum PolicyKey {
   }
 
   /** What an administrator typed, cut short and without control characters, to quote back. */
-  static String shown(String text) {
+  public static String shown(String text) {
     if (text == null) {
       return "";
     }

@@ -8,7 +8,6 @@ import io.latchkey.core.enrollment.EnrollmentRepository;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.enrollment.RegistrationPolicy;
 import io.latchkey.core.method.MethodRepository;
-import io.latchkey.core.otp.OtpParameters;
 import io.latchkey.core.otp.TotpVerifier;
 import io.latchkey.core.totp.TotpCredentialRepository;
 import io.latchkey.core.totp.TotpMethod;
@@ -20,7 +19,6 @@ import io.latchkey.core.user.SignInThrottlePolicy;
 import io.latchkey.core.user.SignInThrottleRepository;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.verification.Lockout;
-import io.latchkey.core.verification.LockoutPolicy;
 import io.latchkey.core.verification.VerificationService;
 import io.latchkey.store.JdbcApiKeyRepository;
 import io.latchkey.store.JdbcAuditLog;
@@ -120,15 +118,20 @@ public class CoreConfiguration {
     return new SpringTransactions(transactionManager);
   }
 
+  /** The threshold of the current policy, read on every attempt. */
   @Bean
   Lockout lockout(
-      UserRepository users, AuditLog audit, Clock clock, LatchkeyProperties properties) {
-    return new Lockout(users, audit, clock, new LockoutPolicy(properties.lockoutThreshold()));
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      io.latchkey.core.policy.Policies policies) {
+    return new Lockout(users, audit, clock, () -> policies.current().policy().lockout());
   }
 
+  /** The drift window of the current policy, read on every check. */
   @Bean
-  TotpVerifier totpVerifier(LatchkeyProperties properties) {
-    return new TotpVerifier(properties.driftWindow());
+  TotpVerifier totpVerifier(io.latchkey.core.policy.Policies policies) {
+    return new TotpVerifier(() -> policies.current().policy().driftWindow());
   }
 
   @Bean
@@ -160,7 +163,8 @@ public class CoreConfiguration {
       TotpVerifier verifier,
       Clock clock,
       SecureRandom random,
-      Supplier<RegistrationPolicy> policy) {
+      Supplier<RegistrationPolicy> policy,
+      io.latchkey.core.policy.AutoBlock autoBlock) {
     return new EnrollmentService(
         enrollments,
         users,
@@ -171,7 +175,8 @@ public class CoreConfiguration {
         verifier,
         clock,
         random,
-        policy);
+        policy,
+        autoBlock);
   }
 
   @Bean
@@ -190,15 +195,6 @@ public class CoreConfiguration {
   @Bean
   io.latchkey.core.diagnosis.Diagnostician diagnostician(AuditLog audit, UserRepository users) {
     return new io.latchkey.core.diagnosis.Diagnostician(audit, users);
-  }
-
-  /** Tests replace it (a {@code @Primary} supplier) to change the step deadline. */
-  @Bean
-  Supplier<RegistrationPolicy> registrationPolicy(LatchkeyProperties properties) {
-    RegistrationPolicy policy =
-        new RegistrationPolicy(
-            properties.registrationStepDeadline(), OtpParameters.TOTP_DEFAULT, properties.issuer());
-    return () -> policy;
   }
 
   @Bean

@@ -35,13 +35,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @Configuration(proxyBeanMethods = false)
 public class PushConfiguration {
 
-  /** Tests replace it (a {@code @Primary} supplier) to switch rules per test. */
-  @Bean
-  Supplier<PushPolicy> pushPolicy(PushProperties properties) {
-    PushPolicy policy = properties.policy();
-    return () -> policy;
-  }
-
   /**
    * LISTEN/NOTIFY when the database is PostgreSQL (several nodes), else a poll of the table (the
    * embedded database).
@@ -108,7 +101,8 @@ public class PushConfiguration {
       AuditLog audit,
       Clock clock,
       Supplier<RegistrationPolicy> registration,
-      Supplier<PushPolicy> policy) {
+      Supplier<PushPolicy> policy,
+      io.latchkey.core.policy.AutoBlock autoBlock) {
     return new PushEnrollmentService(
         enrollments,
         devices,
@@ -122,7 +116,8 @@ public class PushConfiguration {
         audit,
         clock,
         registration,
-        policy);
+        policy,
+        autoBlock);
   }
 
   @Bean
@@ -138,7 +133,8 @@ public class PushConfiguration {
       NumberSource numbers,
       AuditLog audit,
       Clock clock,
-      Supplier<PushPolicy> policy) {
+      Supplier<PushPolicy> policy,
+      io.latchkey.core.policy.AutoBlock autoBlock) {
     return new ChallengeService(
         challenges,
         devices,
@@ -151,6 +147,7 @@ public class PushConfiguration {
         numbers,
         audit,
         clock,
-        policy);
+        policy,
+        autoBlock);
   }
 }

@@ -38,13 +38,16 @@ public class RegistrationController {
   private final MethodRepository methods;
   private final ErrorResponses errors;
   private final Clock clock;
+  private final java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy;
 
   public RegistrationController(
       CurrentUser currentUser,
       EnrollmentService enrollments,
       MethodRepository methods,
       ErrorResponses errors,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy) {
+    this.policy = policy;
     this.currentUser = currentUser;
     this.enrollments = enrollments;
     this.methods = methods;
@@ -61,6 +64,10 @@ public class RegistrationController {
       return "redirect:/register/done";
     }
     model.addAttribute("user", user);
+    // Only the methods the policy allows are offered (starting another is refused anyway).
+    var allowed = policy.get();
+    model.addAttribute("allowTotp", allowed.allows(io.latchkey.core.method.MethodKind.TOTP));
+    model.addAttribute("allowPush", allowed.allows(io.latchkey.core.method.MethodKind.PUSH));
     return "register/get-app";
   }
 
