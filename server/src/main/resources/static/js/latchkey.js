@@ -71,3 +71,31 @@ document.addEventListener('DOMContentLoaded', function () {
   };
   window.setTimeout(poll, 1000);
 });
+
+// "Copy the codes" on the backup-codes page: every code of the list, one per line.
+document.addEventListener('click', function (event) {
+  var button = event.target.closest('button[data-copy-list]');
+  if (!button) return;
+  var list = document.getElementById(button.getAttribute('data-copy-list'));
+  if (!list) return;
+  var text = Array.prototype.map.call(list.querySelectorAll('li'), function (item) {
+    return item.textContent.trim();
+  }).join('\n');
+  var done = function () {
+    var label = button.getAttribute('data-copied-label');
+    if (label) button.textContent = label;
+    button.setAttribute('data-copied', 'true');
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
+  } else {
+    fallback(text);
+    done();
+  }
+});
+
+// A page that only says "approved" carries on by itself (the form still works without script).
+document.addEventListener('DOMContentLoaded', function () {
+  var form = document.querySelector('form[data-autosubmit]');
+  if (form) form.submit();
+});

@@ -57,10 +57,10 @@ final class AddCommand extends AppSubcommand {
   private String readUri() throws IOException {
     String text = INPUT.read(uri, qr, app().stdin());
     String lower = text.toLowerCase(Locale.ROOT);
-    if (qr != null && lower.startsWith("otpauth-migration:")) {
+    if (lower.startsWith("otpauth-migration:")) {
       throw new AppException(
-          "This QR code is a Google Authenticator export, not one account; add takes otpauth://"
-              + " codes.");
+          "This is a Google Authenticator export, not one account; bring it in with the import"
+              + " command.");
     }
     if (lower.startsWith(ActivationUri.PREFIX)) {
       throw new AppException(

@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       "",
       "A vault with a PIN is opened with LATCHKEY_PIN if set, else a prompt.",
       "'pin set' reads the new PIN from LATCHKEY_NEW_PIN if set, else a prompt.",
+      "'import' opens an encrypted vault with LATCHKEY_IMPORT_PASSWORD if set, and 'export"
+          + " --encrypt' uses LATCHKEY_EXPORT_PASSWORD; else a prompt.",
       "'activate' reports this device's posture; LATCHKEY_POSTURE (or --posture) overrides it,"
           + " e.g. "
           + PostureOverride.FORMAT
@@ -46,7 +48,9 @@ import picocli.CommandLine.Spec;
       ListenCommand.class,
       ApproveCommand.class,
       DenyCommand.class,
-      DevicesCommand.class
+      DevicesCommand.class,
+      ImportCommand.class,
+      ExportCommand.class
     })
 public final class AppCommand implements Callable<Integer> {
 

@@ -202,7 +202,20 @@ class AddAndCodeTest {
     AppDriver.Result result = new AppDriver(home).run("add", "--qr", export.toString());
 
     assertThat(result.exit()).isEqualTo(1);
-    assertThat(result.err()).contains("Google Authenticator export").hasLineCount(1);
+    assertThat(result.err())
+        .isEqualTo(
+            "This is a Google Authenticator export, not one account; bring it in with the import"
+                + " command.\n");
+  }
+
+  @Test
+  void aGoogleExportUriGivenToAddPointsToImport() throws Exception {
+    String uri = java.nio.file.Files.readString(Fixtures.file("google-migration.txt")).strip();
+
+    AppDriver.Result result = new AppDriver(home).run("add", uri);
+
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.err()).contains("the import command").doesNotContain("data=");
   }
 
   @Test

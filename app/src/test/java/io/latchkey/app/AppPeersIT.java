@@ -1,20 +1,14 @@
 package io.latchkey.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.latchkey.core.otp.Base32;
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,55 +113,15 @@ class AppPeersIT {
     return png;
   }
 
-  /** oathtool with the key read from stdin ({@code -}), so it never appears in argv. */
   private String oathtool(String base32, String... options) throws Exception {
-    List<String> command = new ArrayList<>(List.of(tool("oathtool"), "-b"));
-    command.addAll(List.of(options));
-    command.add("-");
-    return run(command, base32 + "\n").strip();
+    return Peers.oathtool(dir, base32, options);
   }
 
-  /** Runs a peer; its stdout, or a clear failure with its stderr. */
   private String run(List<String> command, String stdin) throws Exception {
-    // stderr to a file: zbarimg chatters there (D-Bus), and a separate file cannot deadlock.
-    Path errors = Files.createTempFile(dir, "stderr-", ".txt");
-    Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-    try (OutputStream in = process.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail(command.get(0) + " did not finish within 30 s");
-    }
-    if (process.exitValue() != 0) {
-      fail(
-          command.get(0)
-              + " failed (exit "
-              + process.exitValue()
-              + "): "
-              + Files.readString(errors).strip());
-    }
-    return output;
+    return Peers.run(dir, command, stdin, java.util.Map.of());
   }
 
-  /** The tool on PATH; a missing peer fails the test with what to install. */
   private static String tool(String name) throws IOException {
-    for (String entry :
-        System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-      Path candidate = Path.of(entry, name);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    String pkg = name.equals("zbarimg") ? "zbar-tools" : name;
-    fail(
-        name
-            + " is required by this test but is not on PATH; install it (apt-get install "
-            + pkg
-            + ").");
-    throw new IOException("unreachable");
+    return Peers.tool(name);
   }
 }

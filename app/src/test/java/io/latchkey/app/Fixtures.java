@@ -2,13 +2,18 @@ package io.latchkey.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The shared interop fixtures (INTEROP.md, testdata/interop/README.md). */
+/**
+ * The interop fixtures (INTEROP.md, testdata/interop/README.md), copied into the test resources
+ * ({@code interop/}) so the tests need nothing outside the repository.
+ */
 final class Fixtures {
-  static final Path INTEROP = Path.of("/work/shared/testdata/interop");
+  static final Path INTEROP = resource("interop");
 
   /** Row U01: Google's Key URI example; 742275 at t=1234567890. */
   static final String U01 =
@@ -32,6 +37,27 @@ final class Fixtures {
           + "&algorithm=SHA512&digits=7&period=45";
 
   private Fixtures() {}
+
+  /** One fixture file, e.g. {@code aegis-plain.json}. */
+  static Path file(String name) {
+    Path path = INTEROP.resolve(name);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalStateException("missing test fixture " + path);
+    }
+    return path;
+  }
+
+  private static Path resource(String name) {
+    URL url = Fixtures.class.getClassLoader().getResource(name);
+    if (url == null) {
+      throw new IllegalStateException("the test resources have no " + name + "/ folder");
+    }
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** One row of otpauth-uri-cases.tsv. */
   record UriCase(String id, String expect, String uri, String type, String check) {

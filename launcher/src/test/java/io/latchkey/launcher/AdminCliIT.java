@@ -173,6 +173,40 @@ class AdminCliIT {
   }
 
   @Test
+  void registrationLinkPrintsALinkThatOpensTheRegistrationOnce() throws Exception {
+    admin("create-user", "ines");
+
+    CliRun issued = admin("registration-link", "ines", "--expires", "2h");
+    CliRun quiet = admin("registration-link", "ines", "--quiet");
+    CliRun tooLong = admin("registration-link", "ines", "--expires", "8d");
+    CliRun malformed = admin("registration-link", "ines", "--expires", "soon");
+
+    assertThat(issued.exit()).as(issued.toString()).isZero();
+    assertThat(issued.out()).contains("Registration link for ines").contains("works once");
+    String first =
+        issued.out().lines().filter(l -> l.contains("/enroll/")).findFirst().orElseThrow().strip();
+    String second = quiet.out().strip();
+    assertThat(second).startsWith(url + "/enroll/lkr_");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    int oldLink =
+        http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(first)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding())
+            .statusCode();
+    java.net.http.HttpResponse<String> newLink =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(second)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(oldLink).as("a newer link replaces the older one").isEqualTo(410);
+    assertThat(newLink.statusCode()).isEqualTo(200);
+    assertThat(newLink.body()).contains("id=\"enroll-form\"");
+    assertThat(tooLong.exit()).isEqualTo(1);
+    assertThat(error(tooLong).group(2)).isEqualTo("bad_request");
+    assertThat(malformed.exit()).isNotZero();
+    assertThat(malformed.err()).contains("--expires takes a number and m, h or d");
+  }
+
+  @Test
   void diagnoseShowsTheCauseTheRemedyAndTheTimeline() {
     admin("create-user", "frank");
     admin("block", "frank", "--reason", "phone stolen, ticket 7");

@@ -51,6 +51,15 @@ public final class JdbcMethodRepository implements MethodRepository {
   }
 
   @Override
+  public boolean delete(UserId userId, MethodId methodId) {
+    return jdbc.sql("DELETE FROM methods WHERE id = :id AND user_id = :userId")
+            .param("id", methodId.value())
+            .param("userId", userId.value())
+            .update()
+        == 1;
+  }
+
+  @Override
   public int deleteAllForUser(UserId userId) {
     return jdbc.sql("DELETE FROM methods WHERE user_id = :userId")
         .param("userId", userId.value())

@@ -53,6 +53,27 @@ class JdbcMethodRepositoryTest extends StoreTest {
   }
 
   @Test
+  void deleteRemovesOneMethodOfItsOwnUserOnly() {
+    User alice = insertUser("alice");
+    User bob = insertUser("bob");
+    Method phone = totpMethod(alice, T0);
+    Method tablet = totpMethod(alice, T0.plusSeconds(60));
+    credentials.insert(phone, credential(phone, Secret.generate(RANDOM), 0));
+    credentials.insert(tablet, credential(tablet, Secret.generate(RANDOM), 0));
+
+    assertThat(methods.delete(bob.id(), phone.id()))
+        .as("bob cannot remove alice's method by its ID")
+        .isFalse();
+    assertThat(methods.delete(alice.id(), phone.id())).isTrue();
+    assertThat(methods.delete(alice.id(), phone.id())).isFalse();
+
+    assertThat(methods.listByUser(alice.id())).containsExactly(tablet);
+    assertThat(credentials.findByUser(alice.id()))
+        .extracting(c -> c.methodId())
+        .containsExactly(tablet.id());
+  }
+
+  @Test
   void aLongUserAgentIsShortenedNotRefused() {
     User alice = insertUser("alice");
     Method method =

@@ -139,4 +139,20 @@ class PostgresStoreIT {
       return TestDatabase.postgres();
     }
   }
+
+  @Nested
+  class BackupCodes extends JdbcBackupCodeRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
+  class RegistrationLinks extends JdbcRegistrationLinkRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
 }

@@ -50,7 +50,16 @@ public enum AuditEventType {
   PUSH_BLOCKED("push.blocked"),
   PUSH_UNBLOCKED("push.unblocked"),
   POLICY_CHANGED("policy.changed"),
-  REGISTRATION_DISALLOWED("registration.disallowed");
+  REGISTRATION_DISALLOWED("registration.disallowed"),
+  // --- lead: second factor at sign-in, backup codes, registration links ---
+  SIGN_IN_COMPLETED("sign_in.completed"),
+  STEP_UP_SUCCEEDED("step_up.succeeded"),
+  METHOD_REMOVED("method.removed"),
+  BACKUP_CODES_GENERATED("backup_codes.generated"),
+  REGISTRATION_LINK_ISSUED("registration_link.issued"),
+  REGISTRATION_LINK_USED("registration_link.used"),
+  REGISTRATION_LINK_REJECTED("registration_link.rejected"),
+  OTHER_SESSIONS_ENDED("sessions.others_ended");
 
   private final String wireName;
 

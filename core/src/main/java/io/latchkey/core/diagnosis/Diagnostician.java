@@ -52,6 +52,7 @@ public final class Diagnostician {
     testRequestNotDelivered(timeline).ifPresent(findings::add);
     testRequestNotAnswered(timeline).ifPresent(findings::add);
     idleUntilDeadline(timeline).ifPresent(findings::add);
+    registrationLinkRefused(timeline).ifPresent(findings::add);
     return new Diagnosis(id, timeline, findings);
   }
 
@@ -118,6 +119,42 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             disabled ? "user_disabled" : "user_blocked", cause.toString(), remedy, evidence));
+  }
+
+  /** A registration link that was used, replaced by a newer one, expired, or never issued. */
+  private Optional<Finding> registrationLinkRefused(List<AuditEvent> timeline) {
+    List<AuditEvent> refusals =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.REGISTRATION_LINK_REJECTED
+                    && e.reason().startsWith("link_"));
+    if (refusals.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent refusal = refusals.getFirst();
+    String who = refusal.username().isEmpty() ? "" : " for " + refusal.username();
+    String cause =
+        switch (refusal.reason()) {
+          case "link_used" ->
+              "The registration link" + who + " was opened after it had already been used once.";
+          case "link_revoked" ->
+              "The registration link"
+                  + who
+                  + " was replaced by a newer one, so it stopped working.";
+          case "link_expired" -> "The registration link" + who + " expired before it was opened.";
+          default ->
+              "The link the user opened is not a registration link this server issued (mistyped,"
+                  + " cut off by the mail program, or forged).";
+        };
+    String remedy =
+        "Issue a new link and send it again: latchkey admin registration-link "
+            + (refusal.username().isEmpty() ? "NAME" : refusal.username())
+            + (refusal.reason().equals("link_used")
+                ? ". If the user did not use the first one themselves, someone else may have"
+                    + " registered with it: check the user's methods and reset their MFA first."
+                : ".");
+    return Optional.of(new Finding("link_expired", cause, remedy, refusals));
   }
 
   private Optional<Finding> refused(List<AuditEvent> timeline, String code) {

@@ -10,6 +10,12 @@ public interface MethodRepository {
   /** Inserts a method row (kinds with their own credential table insert through it). */
   void insert(Method method);
 
+  /**
+   * Removes one method of the user (with its credential or device, by cascade); false if the user
+   * has no such method, so nobody removes another user's method by its ID.
+   */
+  boolean delete(UserId userId, MethodId methodId);
+
   /** Removes every method of the user (reset); returns how many. */
   int deleteAllForUser(UserId userId);
 }

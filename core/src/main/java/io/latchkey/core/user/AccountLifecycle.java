@@ -4,6 +4,7 @@ import io.latchkey.core.audit.AuditEvent;
 import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.backupcode.BackupCodeRepository;
 import io.latchkey.core.enrollment.EnrollmentRepository;
 import io.latchkey.core.enrollment.EnrollmentState;
 import io.latchkey.core.error.ErrorCode;
@@ -27,6 +28,7 @@ public final class AccountLifecycle {
   private final MethodRepository methods;
   private final EnrollmentRepository enrollments;
   private final PushEnrollmentRepository pushEnrollments;
+  private final BackupCodeRepository backupCodes;
   private final Transactions transactions;
   private final AuditLog audit;
   private final Clock clock;
@@ -36,6 +38,7 @@ public final class AccountLifecycle {
       MethodRepository methods,
       EnrollmentRepository enrollments,
       PushEnrollmentRepository pushEnrollments,
+      BackupCodeRepository backupCodes,
       Transactions transactions,
       AuditLog audit,
       Clock clock) {
@@ -43,6 +46,7 @@ public final class AccountLifecycle {
     this.methods = methods;
     this.enrollments = enrollments;
     this.pushEnrollments = pushEnrollments;
+    this.backupCodes = backupCodes;
     this.transactions = transactions;
     this.audit = audit;
     this.clock = clock;
@@ -129,6 +133,9 @@ public final class AccountLifecycle {
             e ->
                 pushEnrollments.finish(
                     e.id(), PushEnrollmentState.SUPERSEDED, now, null, null, null));
+    // Backup codes go too: they are a way back into the methods that no longer exist, and a user
+    // left with codes but no method would be asked for one instead of registering again.
+    backupCodes.deleteAllForUser(user.id());
     return methods.deleteAllForUser(user.id());
   }
 }

@@ -10,6 +10,7 @@ import io.latchkey.core.method.CodeMethod;
 import io.latchkey.core.method.CodeMethod.CodeCheck;
 import io.latchkey.core.method.CodeMethod.Outcome;
 import io.latchkey.core.method.MethodId;
+import io.latchkey.core.method.MethodKind;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.Username;
@@ -41,8 +42,8 @@ public final class VerificationService {
     this.clock = clock;
   }
 
-  /** An accepted code: which user and which method. */
-  public record Verified(User user, MethodId methodId, Instant at) {}
+  /** An accepted code: which user, which method and of which kind. */
+  public record Verified(User user, MethodKind kind, MethodId methodId, Instant at) {}
 
   /**
    * @throws LatchkeyException {@code not_found} (unknown user), {@code user_blocked}, {@code
@@ -64,8 +65,16 @@ public final class VerificationService {
                           .build());
                   return new LatchkeyException(ErrorCode.NOT_FOUND, "no such user");
                 });
+    return verify(user, code, context);
+  }
+
+  /**
+   * Verifies a code of a user already known (the sign-in page, step-up), with the same counter,
+   * single use and audit as {@link #verify(String, String, RequestContext)}.
+   */
+  public Verified verify(User user, String code, RequestContext context) {
     try {
-      return verify(user, code, context);
+      return check(user, code, context);
     } catch (LatchkeyException e) {
       audit.record(
           event(
@@ -81,7 +90,7 @@ public final class VerificationService {
     }
   }
 
-  private Verified verify(User user, String code, RequestContext context) {
+  private Verified check(User user, String code, RequestContext context) {
     Lockout.requireActive(user);
     // Each kind reads the user's credentials once for the whole verification.
     List<Candidate> registered =
@@ -96,11 +105,16 @@ public final class VerificationService {
     if (registered.stream().noneMatch(c -> c.loaded().accepts(code))) {
       lockout.failed(user, context);
       throw new LatchkeyException(
-          ErrorCode.BAD_REQUEST, "the code is not a string of ASCII digits of the right length");
+          ErrorCode.BAD_REQUEST,
+          "the code is neither a string of ASCII digits of the right length nor a backup code");
     }
     Instant now = clock.instant();
     CodeCheck outcome = CodeCheck.REJECTED;
+    MethodKind reusedKind = null;
     for (Candidate candidate : registered) {
+      if (!candidate.loaded().accepts(code)) {
+        continue;
+      }
       CodeCheck check = candidate.loaded().check(code, now);
       if (check.outcome() == Outcome.ACCEPTED) {
         lockout.succeeded(user);
@@ -112,17 +126,20 @@ public final class VerificationService {
                         + " code accepted for method "
                         + check.methodId())
                 .build());
-        return new Verified(user, check.methodId(), now);
+        return new Verified(user, candidate.method().kind(), check.methodId(), now);
       }
       if (check.outcome() == Outcome.REUSED) {
         outcome = check;
+        reusedKind = candidate.method().kind();
       }
     }
     lockout.failed(user, context);
     if (outcome.outcome() == Outcome.REUSED) {
       throw new LatchkeyException(
           ErrorCode.CODE_REUSED,
-          "the code is right but its time step was already used (replay) on method "
+          (reusedKind == MethodKind.BACKUP_CODE
+                  ? "the backup code is right but was already used (spent) "
+                  : "the code is right but its time step was already used (replay) on method ")
               + outcome.methodId());
     }
     throw new LatchkeyException(ErrorCode.INVALID_CODE, "the code matches no registered method");

@@ -1,5 +1,7 @@
 package io.latchkey.core.testing;
 
+import io.latchkey.core.backupcode.BackupCodeMethod;
+import io.latchkey.core.backupcode.BackupCodes;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.enrollment.RegistrationPolicy;
 import io.latchkey.core.method.Method;
@@ -45,9 +47,12 @@ public final class CoreFixture {
   public final InMemoryAuditLog audit = new InMemoryAuditLog();
   public final SecureRandom random = Requests.seededRandom(20260302L);
   public final TotpVerifier verifier = new TotpVerifier(WINDOW);
+  public final InMemoryBackupCodeRepository backupCodeStore = new InMemoryBackupCodeRepository();
+  public final FakePasswordHasher backupCodeHasher = new FakePasswordHasher();
   public final Lockout lockout;
   public final EnrollmentService enrollment;
   public final VerificationService verification;
+  public final BackupCodes backupCodes;
 
   /**
    * @param lockoutThreshold consecutive failures after which a user is blocked
@@ -68,7 +73,16 @@ public final class CoreFixture {
             () -> POLICY);
     verification =
         new VerificationService(
-            users, List.of(new TotpMethod(credentials, verifier)), lockout, audit, clock);
+            users,
+            List.of(
+                new TotpMethod(credentials, verifier),
+                new BackupCodeMethod(backupCodeStore, backupCodeHasher)),
+            lockout,
+            audit,
+            clock);
+    backupCodes =
+        new BackupCodes(
+            backupCodeStore, backupCodeHasher, new DirectTransactions(), audit, clock, random);
   }
 
   public User addUser(String username) {

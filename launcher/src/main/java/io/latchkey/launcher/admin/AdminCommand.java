@@ -51,6 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
       DisableCommand.class,
       EnableCommand.class,
       ResetMfaCommand.class,
+      RegistrationLinkCommand.class,
       CreateApiKeyCommand.class,
       ApiKeysCommand.class,
       RevokeApiKeyCommand.class,

@@ -65,6 +65,22 @@ public final class JsonFields {
     return value.booleanValue();
   }
 
+  /** A whole number from {@code min} to {@code max}, or {@code fallback} when absent or null. */
+  public static long optionalLong(JsonNode body, String field, long min, long max, long fallback) {
+    JsonNode value = object(body).get(field);
+    if (value == null || value.isNull()) {
+      return fallback;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw bad("'" + field + "' must be a whole number");
+    }
+    long number = value.longValue();
+    if (number < min || number > max) {
+      throw bad("'" + field + "' must be from " + min + " to " + max);
+    }
+    return number;
+  }
+
   private static LatchkeyException bad(String why) {
     return new LatchkeyException(ErrorCode.BAD_REQUEST, why);
   }

@@ -1,5 +1,7 @@
 package io.latchkey.server.api;
 
+import io.latchkey.core.backupcode.BackupCodes;
+import io.latchkey.core.method.MethodKind;
 import io.latchkey.core.verification.VerificationService;
 import io.latchkey.core.verification.VerificationService.Verified;
 import io.latchkey.server.security.ApiClient;
@@ -21,17 +23,21 @@ import tools.jackson.databind.JsonNode;
 @Tag(name = "verification")
 public class VerifyController {
   private final VerificationService verification;
+  private final BackupCodes backupCodes;
 
-  public VerifyController(VerificationService verification) {
+  public VerifyController(VerificationService verification, BackupCodes backupCodes) {
     this.verification = verification;
+    this.backupCodes = backupCodes;
   }
 
   @Operation(
       summary = "Verify a user's one-time code",
       description =
-          "Body {\"username\": \"...\", \"code\": \"123456\"}. 200 when accepted; errors use the"
-              + " envelope: invalid_code, code_reused, user_blocked, user_disabled, not_enrolled,"
-              + " not_found, bad_request. Each code is accepted at most once.")
+          "Body {\"username\": \"...\", \"code\": \"123456\"}: a code from the user's app, or"
+              + " one of their backup codes (\"K7QMD-2XWPA\"). 200 when accepted, with the kind of"
+              + " method (\"totp\" or \"backup_code\") and, for a backup code, how many are left;"
+              + " errors use the envelope: invalid_code, code_reused, user_blocked, user_disabled,"
+              + " not_enrolled, not_found, bad_request. Each code is accepted at most once.")
   @PostMapping(
       path = "/api/v1/verify",
       consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -47,7 +53,11 @@ public class VerifyController {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("result", "accepted");
     result.put("username", verified.user().username().value());
+    result.put("method", verified.kind().name().toLowerCase(java.util.Locale.ROOT));
     result.put("methodId", verified.methodId().toString());
+    if (verified.kind() == MethodKind.BACKUP_CODE) {
+      result.put("backupCodesLeft", backupCodes.summary(verified.user().id()).remaining());
+    }
     result.put("correlationId", Correlation.of(request).value());
     result.put(
         "timestamp", verified.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());

@@ -3,12 +3,17 @@ package io.latchkey.server.config;
 import io.latchkey.core.apikey.ApiKeyRepository;
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.backupcode.BackupCodeMethod;
+import io.latchkey.core.backupcode.BackupCodeRepository;
+import io.latchkey.core.backupcode.BackupCodes;
 import io.latchkey.core.crypto.SecretCipher;
 import io.latchkey.core.enrollment.EnrollmentRepository;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.enrollment.RegistrationPolicy;
 import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.method.UserMethods;
 import io.latchkey.core.otp.TotpVerifier;
+import io.latchkey.core.recovery.RegistrationLinks;
 import io.latchkey.core.totp.TotpCredentialRepository;
 import io.latchkey.core.totp.TotpMethod;
 import io.latchkey.core.tx.Transactions;
@@ -22,8 +27,10 @@ import io.latchkey.core.verification.Lockout;
 import io.latchkey.core.verification.VerificationService;
 import io.latchkey.store.JdbcApiKeyRepository;
 import io.latchkey.store.JdbcAuditLog;
+import io.latchkey.store.JdbcBackupCodeRepository;
 import io.latchkey.store.JdbcEnrollmentRepository;
 import io.latchkey.store.JdbcMethodRepository;
+import io.latchkey.store.JdbcRegistrationLinkRepository;
 import io.latchkey.store.JdbcSignInThrottleRepository;
 import io.latchkey.store.JdbcTotpCredentialRepository;
 import io.latchkey.store.JdbcUserRepository;
@@ -60,10 +67,18 @@ public class CoreConfiguration {
     return KeyFile.loadOrCreate(KeyFile.defaultLocation(properties.data()), random).cipher(random);
   }
 
+  /** Backup codes' lighter Argon2id (see {@link BackupCodes#HASH_MEMORY_KIB} for why). */
+  static final PasswordHasher BACKUP_CODE_HASHER =
+      argon2id(BackupCodes.HASH_MEMORY_KIB, BackupCodes.HASH_ITERATIONS);
+
   @Bean
   PasswordHasher passwordHasher() {
     // OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 lane.
-    Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
+    return argon2id(19 * 1024, 2);
+  }
+
+  private static PasswordHasher argon2id(int memoryKib, int iterations) {
+    Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, memoryKib, iterations);
     return new PasswordHasher() {
       @Override
       public String hash(CharSequence password) {
@@ -185,11 +200,44 @@ public class CoreConfiguration {
       MethodRepository methods,
       EnrollmentRepository enrollments,
       io.latchkey.core.push.PushEnrollmentRepository pushEnrollments,
+      BackupCodeRepository backupCodes,
       Transactions transactions,
       AuditLog audit,
       Clock clock) {
     return new io.latchkey.core.user.AccountLifecycle(
-        users, methods, enrollments, pushEnrollments, transactions, audit, clock);
+        users, methods, enrollments, pushEnrollments, backupCodes, transactions, audit, clock);
+  }
+
+  @Bean
+  BackupCodeRepository backupCodeRepository(JdbcClient jdbc) {
+    return new JdbcBackupCodeRepository(jdbc);
+  }
+
+  @Bean
+  BackupCodes backupCodes(
+      BackupCodeRepository repository,
+      Transactions transactions,
+      AuditLog audit,
+      Clock clock,
+      SecureRandom random) {
+    return new BackupCodes(repository, BACKUP_CODE_HASHER, transactions, audit, clock, random);
+  }
+
+  @Bean
+  RegistrationLinks registrationLinks(
+      JdbcClient jdbc,
+      UserRepository users,
+      Transactions transactions,
+      AuditLog audit,
+      Clock clock,
+      SecureRandom random) {
+    return new RegistrationLinks(
+        new JdbcRegistrationLinkRepository(jdbc), users, transactions, audit, clock, random);
+  }
+
+  @Bean
+  UserMethods userMethods(MethodRepository methods, AuditLog audit, Clock clock) {
+    return new UserMethods(methods, audit, clock);
   }
 
   @Bean
@@ -197,15 +245,23 @@ public class CoreConfiguration {
     return new io.latchkey.core.diagnosis.Diagnostician(audit, users);
   }
 
+  /** Every kind of code a user may type, behind the one shared failure counter. */
   @Bean
   VerificationService verificationService(
       UserRepository users,
       TotpCredentialRepository credentials,
+      BackupCodeRepository backupCodes,
       TotpVerifier verifier,
       Lockout lockout,
       AuditLog audit,
       Clock clock) {
     return new VerificationService(
-        users, List.of(new TotpMethod(credentials, verifier)), lockout, audit, clock);
+        users,
+        List.of(
+            new TotpMethod(credentials, verifier),
+            new BackupCodeMethod(backupCodes, BACKUP_CODE_HASHER)),
+        lockout,
+        audit,
+        clock);
   }
 }

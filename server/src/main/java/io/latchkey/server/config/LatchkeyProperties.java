@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param driftWindow TOTP steps accepted either side of the server's current step
  * @param lockoutThreshold consecutive failed codes after which a user is blocked
  * @param maxRequestBytes largest request body accepted
+ * @param stepUpWindow how recently a browser session must have proven a second factor to add,
+ *     remove or replace a method or issue backup codes (SECURITY-TESTS D3)
  */
 @ConfigurationProperties("latchkey")
 public record LatchkeyProperties(
@@ -23,11 +25,16 @@ public record LatchkeyProperties(
     @DefaultValue("5m") Duration registrationStepDeadline,
     @DefaultValue("1") int driftWindow,
     @DefaultValue("10") int lockoutThreshold,
-    @DefaultValue("65536") int maxRequestBytes) {
+    @DefaultValue("65536") int maxRequestBytes,
+    @DefaultValue("10m") Duration stepUpWindow) {
 
   public LatchkeyProperties {
     if (driftWindow < 0 || driftWindow > 10) {
       throw new IllegalArgumentException("latchkey.drift-window must be between 0 and 10");
+    }
+    if (stepUpWindow.compareTo(Duration.ofMinutes(1)) < 0
+        || stepUpWindow.compareTo(Duration.ofHours(12)) > 0) {
+      throw new IllegalArgumentException("latchkey.step-up-window must be from 1m to 12h");
     }
     if (maxRequestBytes < 1024) {
       throw new IllegalArgumentException("latchkey.max-request-bytes must be at least 1024");

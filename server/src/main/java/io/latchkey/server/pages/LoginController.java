@@ -4,14 +4,11 @@ import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.user.Accounts;
 import io.latchkey.core.user.User;
-import io.latchkey.server.security.PasswordAuthenticationProvider;
+import io.latchkey.server.security.SignedInUser;
 import io.latchkey.server.web.Correlation;
 import io.latchkey.server.web.ErrorResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
@@ -23,19 +20,19 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * Sign-in with a password, the first step of the wizard. Done here rather than by Spring's form
  * login so that a failure shows the same error envelope (code, correlation ID, time) as every other
- * page. A new session ID is issued on success (session fixation).
+ * page. A new session ID is issued on success (session fixation); a user who has a factor proves it
+ * next, at {@code /login/verify}.
  */
 @Controller
 public class LoginController {
   private final Accounts accounts;
-  private final SecurityContextRepository contexts;
+  private final SessionStages stages;
   private final ErrorResponses errors;
   private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
 
-  public LoginController(
-      Accounts accounts, SecurityContextRepository contexts, ErrorResponses errors) {
+  public LoginController(Accounts accounts, SessionStages stages, ErrorResponses errors) {
     this.accounts = accounts;
-    this.contexts = contexts;
+    this.stages = stages;
     this.errors = errors;
   }
 
@@ -72,37 +69,28 @@ public class LoginController {
       return "login";
     }
     SavedRequest saved = requestCache.getRequest(request, response);
-    if (request.getSession(false) != null) {
-      request.changeSessionId();
-    }
-    SecurityContext context = SecurityContextHolder.createEmptyContext();
-    context.setAuthentication(PasswordAuthenticationProvider.authenticated(user));
-    SecurityContextHolder.setContext(context);
-    contexts.saveContext(context, request, response);
-    String target = saved != null ? localPath(saved.getRedirectUrl(), request) : "/register";
     requestCache.removeRequest(request, response);
-    return "redirect:" + target;
+    stages.open(user, SignedInUser.Via.PASSWORD, request, response);
+    if (stages.hasFactor(user)) {
+      // The password alone opens nothing more: the second factor comes next (J3).
+      if (saved != null) {
+        request
+            .getSession()
+            .setAttribute(
+                SecondFactorController.NEXT,
+                LocalPaths.ofSavedRequest(saved.getRedirectUrl(), "/account"));
+      }
+      return "redirect:/login/verify";
+    }
+    return "redirect:"
+        + (saved != null
+            ? LocalPaths.ofSavedRequest(saved.getRedirectUrl(), "/register")
+            : "/register");
   }
 
+  /** The account page for a user who has a factor, the wizard for one who has none yet. */
   @GetMapping("/")
   public String home() {
-    return "redirect:/register";
-  }
-
-  /** Only redirect within this server. */
-  private static String localPath(String url, HttpServletRequest request) {
-    try {
-      java.net.URI uri = java.net.URI.create(url);
-      String path = uri.getRawPath();
-      if (path == null
-          || !path.startsWith("/")
-          || path.startsWith("//")
-          || path.startsWith("/api/")) {
-        return "/register";
-      }
-      return path;
-    } catch (IllegalArgumentException e) {
-      return "/register";
-    }
+    return "redirect:/account";
   }
 }

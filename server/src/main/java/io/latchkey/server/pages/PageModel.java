@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** What every page's header needs, and UTC formatting shared by the pages. */
-@ControllerAdvice(assignableTypes = {LoginController.class, RegistrationController.class})
+@ControllerAdvice(basePackages = "io.latchkey.server.pages")
 public class PageModel {
   private static final DateTimeFormatter MINUTES =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);

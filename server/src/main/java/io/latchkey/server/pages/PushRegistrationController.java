@@ -1,7 +1,6 @@
 package io.latchkey.server.pages;
 
 import io.latchkey.core.error.ErrorCode;
-import io.latchkey.core.method.MethodRepository;
 import io.latchkey.core.push.ActivationUri;
 import io.latchkey.core.push.ChallengeRepository;
 import io.latchkey.core.push.PushEnrollment;
@@ -9,12 +8,11 @@ import io.latchkey.core.push.PushEnrollmentService;
 import io.latchkey.core.qr.QrCodes;
 import io.latchkey.core.user.User;
 import io.latchkey.core.verification.Lockout;
-import io.latchkey.server.config.PushProperties;
 import io.latchkey.server.web.Correlation;
 import io.latchkey.server.web.ErrorResponses;
+import io.latchkey.server.web.PublicUrl;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +29,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * The wizard's push path: scan the activation QR code with the app, then approve the test request
@@ -41,28 +38,34 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @Controller
 @RequestMapping("/register/push")
 public class PushRegistrationController {
+  /**
+   * The push registration this session ran (its flow), set whenever the session shows a pending
+   * step. When the phone completes it, this session, and only this one, has proven the new device.
+   */
+  public static final String FLOW = PushRegistrationController.class.getName() + ".flow";
+
   private final CurrentUser currentUser;
   private final PushEnrollmentService registrations;
   private final ChallengeRepository challenges;
-  private final MethodRepository methods;
+  private final SessionStages stages;
   private final ErrorResponses errors;
-  private final PushProperties properties;
+  private final PublicUrl publicUrl;
   private final Clock clock;
 
   public PushRegistrationController(
       CurrentUser currentUser,
       PushEnrollmentService registrations,
       ChallengeRepository challenges,
-      MethodRepository methods,
+      SessionStages stages,
       ErrorResponses errors,
-      PushProperties properties,
+      PublicUrl publicUrl,
       Clock clock) {
     this.currentUser = currentUser;
     this.registrations = registrations;
     this.challenges = challenges;
-    this.methods = methods;
+    this.stages = stages;
     this.errors = errors;
-    this.properties = properties;
+    this.publicUrl = publicUrl;
     this.clock = clock;
   }
 
@@ -70,8 +73,8 @@ public class PushRegistrationController {
   @PostMapping("/start")
   public String start(HttpServletRequest request) {
     User user = currentUser.require();
-    if (!methods.listByUser(user.id()).isEmpty()) {
-      return "redirect:/register/done";
+    if (!stages.mayRegister(user)) {
+      return SessionStages.stepUpRedirect("/register");
     }
     registrations.begin(user, Correlation.context(request, user.username().value()));
     return "redirect:/register/push";
@@ -92,10 +95,18 @@ public class PushRegistrationController {
     model.addAttribute("state", stateToken(enrollment));
     switch (enrollment.state()) {
       case COMPLETED:
+        // The approved test request proved the new device: the session that ran this very
+        // registration has a factor now.
+        if (enrollment.flowId().toString().equals(request.getSession().getAttribute(FLOW))) {
+          request.getSession().removeAttribute(FLOW);
+          stages.factorProven(request, response);
+        }
         return "redirect:/register/done";
       case AWAITING_ACTIVATION:
+        request.getSession().setAttribute(FLOW, enrollment.flowId().toString());
         return activationPage(enrollment, request, model);
       case AWAITING_APPROVAL:
+        request.getSession().setAttribute(FLOW, enrollment.flowId().toString());
         return testPage(enrollment, model);
       case TIMED_OUT:
         response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
@@ -148,7 +159,7 @@ public class PushRegistrationController {
 
   private String activationPage(
       PushEnrollment enrollment, HttpServletRequest request, Model model) {
-    ActivationUri uri = registrations.activationUri(enrollment, serverUrl(request));
+    ActivationUri uri = registrations.activationUri(enrollment, publicUrl.of(request));
     String text = uri.toUriString();
     String png =
         "data:image/png;base64," + Base64.getEncoder().encodeToString(QrCodes.png(text, 280));
@@ -171,13 +182,6 @@ public class PushRegistrationController {
     model.addAttribute("deadlineText", PageModel.time(deadline));
     model.addAttribute("secondsLeft", seconds);
     model.addAttribute("minutesLeft", (seconds + 59) / 60);
-  }
-
-  private URI serverUrl(HttpServletRequest request) {
-    if (!properties.publicUrl().isBlank()) {
-      return URI.create(properties.publicUrl().replaceAll("/+$", ""));
-    }
-    return URI.create(ServletUriComponentsBuilder.fromContextPath(request).build().toUriString());
   }
 
   private static String stateToken(PushEnrollment enrollment) {

@@ -36,6 +36,8 @@ public class RegistrationController {
   private final CurrentUser currentUser;
   private final EnrollmentService enrollments;
   private final MethodRepository methods;
+  private final SessionStages stages;
+  private final io.latchkey.core.backupcode.BackupCodes backupCodes;
   private final ErrorResponses errors;
   private final Clock clock;
   private final java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy;
@@ -44,6 +46,8 @@ public class RegistrationController {
       CurrentUser currentUser,
       EnrollmentService enrollments,
       MethodRepository methods,
+      SessionStages stages,
+      io.latchkey.core.backupcode.BackupCodes backupCodes,
       ErrorResponses errors,
       Clock clock,
       java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy) {
@@ -51,23 +55,29 @@ public class RegistrationController {
     this.currentUser = currentUser;
     this.enrollments = enrollments;
     this.methods = methods;
+    this.stages = stages;
+    this.backupCodes = backupCodes;
     this.errors = errors;
     this.clock = clock;
   }
 
-  /** Step 1: get the app. A user who already has a method sees their methods instead. */
+  /**
+   * Step 1: get the app. A user who already has a factor adds another authenticator here once the
+   * session proved it recently (step-up); a registration link also lets the user in.
+   */
   @GetMapping
   public String getTheApp(Model model) {
     User user = currentUser.require();
     Lockout.requireActive(user);
-    if (!methods.listByUser(user.id()).isEmpty()) {
-      return "redirect:/register/done";
+    if (!stages.mayRegister(user)) {
+      return SessionStages.stepUpRedirect("/register");
     }
     model.addAttribute("user", user);
     // Only the methods the policy allows are offered (starting another is refused anyway).
     var allowed = policy.get();
     model.addAttribute("allowTotp", allowed.allows(io.latchkey.core.method.MethodKind.TOTP));
     model.addAttribute("allowPush", allowed.allows(io.latchkey.core.method.MethodKind.PUSH));
+    model.addAttribute("adding", !methods.listByUser(user.id()).isEmpty());
     return "register/get-app";
   }
 
@@ -75,8 +85,8 @@ public class RegistrationController {
   @PostMapping("/start")
   public String start(HttpServletRequest request) {
     User user = currentUser.require();
-    if (!methods.listByUser(user.id()).isEmpty()) {
-      return "redirect:/register/done";
+    if (!stages.mayRegister(user)) {
+      return SessionStages.stepUpRedirect("/register");
     }
     enrollments.begin(user, context(request, user));
     return "redirect:/register/scan";
@@ -106,6 +116,8 @@ public class RegistrationController {
     UUID id = parseId(enrollmentId);
     try {
       enrollments.confirm(user, id, code.strip(), context(request, user));
+      // The first code from the new authenticator proves it: the session has a factor now.
+      stages.factorProven(request, response);
       return "redirect:/register/done";
     } catch (LatchkeyException e) {
       if (e.code() == ErrorCode.INVALID_CODE) {
@@ -140,17 +152,8 @@ public class RegistrationController {
       return "redirect:/register";
     }
     model.addAttribute("user", user);
-    model.addAttribute(
-        "methods",
-        registered.stream()
-            .map(
-                m ->
-                    new MethodView(
-                        m.kind().name(),
-                        PageModel.minutes(m.createdAt()),
-                        m.registeredIp(),
-                        PageModel.minutes(m.lastUsedAt())))
-            .toList());
+    model.addAttribute("methods", AccountController.views(registered));
+    model.addAttribute("backupCodes", backupCodes.summary(user.id()));
     return "register/done";
   }
 
@@ -197,9 +200,6 @@ public class RegistrationController {
     model.addAttribute("error", errors.envelope(ErrorCode.ENROLLMENT_TIMED_OUT, request).error());
     return "register/timeout";
   }
-
-  /** A registered method as the done page shows it. */
-  public record MethodView(String kind, String registered, String ip, String lastUsed) {}
 
   private static String group(String base32) {
     StringBuilder out = new StringBuilder();

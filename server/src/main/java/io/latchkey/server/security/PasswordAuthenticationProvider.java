@@ -41,14 +41,23 @@ public final class PasswordAuthenticationProvider implements AuthenticationProvi
     }
   }
 
-  /** The authentication a signed-in user carries: ROLE_USER, and ROLE_ADMIN for admins. */
+  /**
+   * The authentication of a password (the API's HTTP Basic, or the first step of a browser sign-in,
+   * which has proven no second factor yet).
+   */
   public static UsernamePasswordAuthenticationToken authenticated(User user) {
+    return authenticated(
+        new SignedInUser(
+            user.id(), user.username().value(), user.admin(), SignedInUser.Via.PASSWORD, null));
+  }
+
+  /** The authentication a signed-in user carries: ROLE_USER, and ROLE_ADMIN for admins. */
+  public static UsernamePasswordAuthenticationToken authenticated(SignedInUser principal) {
     List<GrantedAuthority> roles = new ArrayList<>();
     roles.add(new SimpleGrantedAuthority("ROLE_USER"));
-    if (user.admin()) {
+    if (principal.admin()) {
       roles.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
     }
-    SignedInUser principal = new SignedInUser(user.id(), user.username().value(), user.admin());
     return UsernamePasswordAuthenticationToken.authenticated(principal, null, roles);
   }
 

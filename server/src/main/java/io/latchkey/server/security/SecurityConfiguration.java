@@ -4,6 +4,8 @@ import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.UserRepository;
+import io.latchkey.server.pages.SessionStages;
 import io.latchkey.server.web.ErrorResponses;
 import io.latchkey.server.web.PageRenderer;
 import java.time.Clock;
@@ -16,6 +18,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -117,10 +120,13 @@ public class SecurityConfiguration {
       PageRenderer pages,
       AuditLog audit,
       Clock clock,
-      SecurityContextRepository contexts)
+      SecurityContextRepository contexts,
+      SessionStages stages,
+      UserRepository users)
       throws Exception {
     PageSecurityHandlers handlers = new PageSecurityHandlers(pages, audit, clock);
     http.securityContext(c -> c.securityContextRepository(contexts))
+        .addFilterAfter(new SecondFactorGate(stages, users), AuthorizationFilter.class)
         .exceptionHandling(
             ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
         .headers(
@@ -132,7 +138,8 @@ public class SecurityConfiguration {
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/error")
+                auth.requestMatchers(
+                        "/login", "/css/**", "/js/**", "/favicon.ico", "/error", "/enroll/**")
                     .permitAll()
                     .anyRequest()
                     .authenticated());

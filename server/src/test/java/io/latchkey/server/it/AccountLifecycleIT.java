@@ -40,7 +40,9 @@ class AccountLifecycleIT extends ServerIT {
     assertThat(api.verify(token, user.username(), code).errorCode()).isEqualTo("user_disabled");
     WizardClient browser = new WizardClient(baseUrl());
     browser.signInOrFail(user.username(), user.password());
-    assertThat(browser.get("/register").textOf("error-code")).contains("user_disabled");
+    // The password is right, so the refusal is specific; it comes at the second step.
+    assertThat(browser.get("/register").redirectPath()).isEqualTo("/login/verify");
+    assertThat(browser.get("/login/verify").textOf("error-code")).contains("user_disabled");
     assertThat(lifecycle(user.username(), "disable", "again").errorCode()).isEqualTo("conflict");
 
     Response enabled = lifecycle(user.username(), "enable", "came back");

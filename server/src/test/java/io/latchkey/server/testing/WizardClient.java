@@ -252,6 +252,14 @@ public final class WizardClient {
     return csrf;
   }
 
+  /** Presents {@code value} as the session cookie from now on (a stolen or planted session ID). */
+  public void useSessionCookie(String value) {
+    HttpCookie cookie = new HttpCookie("LATCHKEY_SESSION", value);
+    cookie.setPath("/");
+    cookie.setVersion(0);
+    cookies.getCookieStore().add(URI.create(base), cookie);
+  }
+
   /** The session cookie's value, if the server set one. */
   public Optional<String> sessionCookie() {
     return cookies.getCookieStore().getCookies().stream()

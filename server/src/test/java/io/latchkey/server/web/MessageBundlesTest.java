@@ -37,6 +37,31 @@ class MessageBundlesTest {
         .isEqualTo("Authenticator registration timed out. Select Next to try again.");
   }
 
+  /**
+   * A message with arguments goes through {@link java.text.MessageFormat}, where a lone apostrophe
+   * starts a quoted section and swallows the placeholders after it ("the app's entry ({0} left)"
+   * would show "{0}"); such messages must double it.
+   */
+  @Test
+  void messagesWithArgumentsDoubleTheirApostrophes() throws IOException {
+    for (String bundle : new String[] {"messages.properties", "messages_ja.properties"}) {
+      Properties messages = load(bundle);
+      for (String key : messages.stringPropertyNames()) {
+        String text = messages.getProperty(key);
+        if (text.matches("(?s).*\\{\\d+[^}]*}.*")) {
+          assertThat(text.replace("''", ""))
+              .as(bundle + " " + key + " has a lone apostrophe")
+              .doesNotContain("'");
+          assertThat(
+                  new java.text.MessageFormat(text)
+                      .format(new Object[] {"A", "B", "C", "D", "E", "F"}))
+              .as(bundle + " " + key)
+              .doesNotContain("{");
+        }
+      }
+    }
+  }
+
   private static Properties load(String name) throws IOException {
     Properties properties = new Properties();
     try (var in = MessageBundlesTest.class.getClassLoader().getResourceAsStream(name)) {
