@@ -97,9 +97,12 @@ public final class Diagnostician {
               cause
                   .append(" since ")
                   .append(b.at())
-                  .append(" by ")
-                  .append(b.actor().isEmpty() ? "the system" : b.actor())
-                  .append(AUTOMATIC.contains(b.reason()) ? " (automatically)" : "")
+                  .append(
+                      AUTOMATIC.contains(b.reason())
+                          ? " automatically (by policy, during a request of "
+                              + (b.actor().isEmpty() ? "the system" : b.actor())
+                              + ")"
+                          : " by " + (b.actor().isEmpty() ? "the system" : b.actor()))
                   .append(": ")
                   .append(b.detail()));
       user.filter(u -> u.blockedReason() != null && block.isEmpty())

@@ -28,7 +28,7 @@ import java.util.Set;
  * @param registrationStepDeadline how long each registration step may take
  * @param driftWindow TOTP steps accepted either side of the server's current step
  * @param lockoutThreshold consecutive failed attempts that block the user
- * @param allowedMethods the kinds users may register (at least one)
+ * @param allowedMethods the kinds users may register (at least one of TOTP and PUSH)
  * @param push the push rules: posture, network, challenge lifetime, number digits, limits
  * @param autoBlock the automatic blocking rules beyond the lockout threshold
  */
@@ -44,8 +44,11 @@ public record Policy(
     PolicyKey.REGISTRATION_STEP_DEADLINE.checkDuration(registrationStepDeadline);
     PolicyKey.TOTP_DRIFT_WINDOW.checkInteger(driftWindow);
     PolicyKey.LOCKOUT_THRESHOLD.checkInteger(lockoutThreshold);
-    if (allowedMethods == null || allowedMethods.isEmpty()) {
-      throw PolicyKey.ALLOWED_METHODS.invalid("");
+    if (allowedMethods == null
+        || allowedMethods.isEmpty()
+        || !PolicyKey.REGISTERABLE.containsAll(allowedMethods)) {
+      throw PolicyKey.ALLOWED_METHODS.invalid(
+          allowedMethods == null ? "" : allowedMethods.toString());
     }
     allowedMethods = Set.copyOf(allowedMethods);
     Objects.requireNonNull(push, "push");

@@ -326,10 +326,17 @@ public enum PolicyKey {
     return seconds + "s";
   }
 
+  /**
+   * The kinds {@code methods.allowed} governs: the authenticators a user registers. Backup codes
+   * are a way back in, not an authenticator of their own, and are not part of it.
+   */
+  public static final Set<MethodKind> REGISTERABLE =
+      java.util.Collections.unmodifiableSet(EnumSet.of(MethodKind.TOTP, MethodKind.PUSH));
+
   /** Method kinds in a stable order: {@code totp,push}. */
   public static String methods(Set<MethodKind> kinds) {
     List<String> names = new ArrayList<>();
-    for (MethodKind kind : MethodKind.values()) {
+    for (MethodKind kind : REGISTERABLE) {
       if (kinds.contains(kind)) {
         names.add(kind.name().toLowerCase(Locale.ROOT));
       }

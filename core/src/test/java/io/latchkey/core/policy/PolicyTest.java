@@ -22,7 +22,7 @@ class PolicyTest {
           Duration.ofMinutes(5),
           1,
           10,
-          EnumSet.allOf(MethodKind.class),
+          EnumSet.of(MethodKind.TOTP, MethodKind.PUSH),
           PushPolicy.defaults(),
           AutoBlockRules.defaults());
 
@@ -116,7 +116,7 @@ class PolicyTest {
                     Duration.ofMinutes(5),
                     1,
                     0,
-                    EnumSet.allOf(MethodKind.class),
+                    EnumSet.of(MethodKind.TOTP, MethodKind.PUSH),
                     PushPolicy.defaults(),
                     AutoBlockRules.defaults()))
         .isInstanceOf(LatchkeyException.class)

@@ -35,7 +35,7 @@ public class PolicyConfiguration {
         properties.registrationStepDeadline(),
         properties.driftWindow(),
         properties.lockoutThreshold(),
-        EnumSet.allOf(MethodKind.class),
+        EnumSet.of(MethodKind.TOTP, MethodKind.PUSH),
         push.policy(),
         AutoBlockRules.defaults());
   }
