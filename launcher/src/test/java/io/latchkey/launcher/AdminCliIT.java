@@ -355,7 +355,8 @@ class AdminCliIT {
         .contains("Version 0: the initial policy from the configuration.");
     assertThat(invalid.exit()).isEqualTo(1);
     assertThat(error(invalid).group(2)).isEqualTo("bad_request");
-    assertThat(error(invalid).group(1)).contains("'totp.drift-window' must be a whole number from 0 to 10");
+    assertThat(error(invalid).group(1))
+        .contains("'totp.drift-window' must be a whole number from 0 to 10");
     assertThat(noReason.exit()).isEqualTo(2);
     assertThat(noReason.err()).contains("--reason");
     assertThat(back.exit()).as(back.toString()).isZero();

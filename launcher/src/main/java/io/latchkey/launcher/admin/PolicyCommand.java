@@ -66,8 +66,7 @@ final class PolicyCommand extends AdminSubcommand {
         if (limit != null && (limit < 1 || limit > 1000)) {
           throw usage("--limit must be 1 to 1000");
         }
-        JsonNode history =
-            client().get(PATH + "/history" + AdminClient.query(limitParameter()));
+        JsonNode history = client().get(PATH + "/history" + AdminClient.query(limitParameter()));
         printHistory(history.path("versions"), out());
       }
       case "set" -> set(rest);
@@ -102,7 +101,8 @@ final class PolicyCommand extends AdminSubcommand {
     AdminClient client = client();
     JsonNode current = client.get(PATH);
     Map<String, Object> settings = new LinkedHashMap<>();
-    typed.forEach((key, value) -> settings.put(key, json(current.path("settings").get(key), value)));
+    typed.forEach(
+        (key, value) -> settings.put(key, json(current.path("settings").get(key), value)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("reason", reason);
     body.put("ifVersion", ifVersion != null ? ifVersion : current.path("version").asLong());
@@ -119,9 +119,9 @@ final class PolicyCommand extends AdminSubcommand {
   }
 
   /**
-   * A typed value as the JSON the API expects: the type of the key's current value tells whether
-   * it is a number, a list or a string. A value that does not parse goes as a string, and the
-   * server's answer names the key and its range.
+   * A typed value as the JSON the API expects: the type of the key's current value tells whether it
+   * is a number, a list or a string. A value that does not parse goes as a string, and the server's
+   * answer names the key and its range.
    */
   static Object json(JsonNode currentValue, String value) {
     if (currentValue != null && currentValue.isNumber() && value.matches("-?[0-9]{1,18}")) {

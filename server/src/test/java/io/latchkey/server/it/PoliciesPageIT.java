@@ -3,6 +3,7 @@ package io.latchkey.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.server.testing.Browser;
+import io.latchkey.server.testing.Phone;
 import io.latchkey.server.testing.PolicyChanges;
 import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.WizardClient;
@@ -34,11 +35,25 @@ class PoliciesPageIT extends ServerIT {
     return username;
   }
 
+  /**
+   * Signs in and registers an authenticator app (a user without one is sent to the wizard first),
+   * which also proves the second factor for this session.
+   */
   private void signIn(WebDriver browser, String username) {
     browser.get(baseUrl() + "/login");
     browser.findElement(By.id("username")).sendKeys(username);
     browser.findElement(By.id("password")).sendKeys(PASSWORD);
     Browser.clickAndWait(browser, By.id("sign-in"));
+    Phone phone = Phone.compliant(clock);
+    Browser.clickAndWait(browser, By.id("next"));
+    assertThat(browser.getCurrentUrl()).endsWith("/register/scan");
+    String secret = browser.findElement(By.id("secret")).getText().replace(" ", "");
+    String uri = "otpauth://totp/Latchkey:" + username + "?secret=" + secret + "&issuer=Latchkey";
+    Phone.Run added = phone.run("add", uri);
+    assertThat(added.exit()).as(added.all()).isZero();
+    browser.findElement(By.id("code")).sendKeys(phone.run("code", username).out().strip());
+    Browser.clickAndWait(browser, By.id("verify"));
+    assertThat(browser.getCurrentUrl()).endsWith("/register/done");
   }
 
   private static void type(WebDriver browser, String id, String value) {
@@ -141,7 +156,7 @@ class PoliciesPageIT extends ServerIT {
     String username = newUsername("notadmin");
     api.createUser(username, PASSWORD);
     WizardClient client = new WizardClient(baseUrl());
-    client.signInOrFail(username, PASSWORD);
+    client.register(username, PASSWORD, clock.instant());
 
     Page page = client.get("/admin/policies");
 
