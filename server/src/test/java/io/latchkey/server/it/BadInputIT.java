@@ -675,7 +675,6 @@ class BadInputIT extends ServerIT {
     limits.put("fractional", "1.5");
     limits.put("exponent", "1e3");
     limits.put("hexadecimal", "0x10");
-    limits.put("empty", "");
     limits.put("a space", "%20");
     limits.put("leading plus", "%2B5");
     limits.put("an encoded NUL", "5%00");
