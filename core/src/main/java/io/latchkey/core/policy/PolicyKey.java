@@ -293,8 +293,7 @@ public enum PolicyKey {
         || value.getNano() != 0
         || value.getSeconds() < min
         || value.getSeconds() > max) {
-      throw invalid(
-          value == null ? "" : value.getNano() == 0 ? duration(value) : value.toString());
+      throw invalid(value == null ? "" : value.getNano() == 0 ? duration(value) : value.toString());
     }
     return value;
   }
