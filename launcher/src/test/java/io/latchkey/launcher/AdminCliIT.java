@@ -401,6 +401,50 @@ class AdminCliIT {
     assertThat(run.err().lines()).hasSize(1);
   }
 
+  @Test
+  void thePolicyIsShownChangedWithAReasonAndItsHistoryListed() {
+    CliRun shown = admin("policy");
+    CliRun changed =
+        admin(
+            "policy",
+            "set",
+            "lockout.threshold=7",
+            "push.network.rule=refuse",
+            "methods.allowed=totp,push",
+            "--reason",
+            "tighter after the audit");
+    CliRun history = admin("policy", "history");
+    CliRun invalid = admin("policy", "set", "totp.drift-window=11", "--reason", "too far");
+    CliRun noReason = admin("policy", "set", "lockout.threshold=8");
+    CliRun back =
+        admin(
+            "policy", "set", "lockout.threshold=10", "push.network.rule=warn", "--reason", "back");
+
+    assertThat(shown.exit()).as(shown.toString()).isZero();
+    assertThat(shown.out())
+        .contains("Version 0: the initial policy from the configuration.")
+        .containsPattern("lockout\\.threshold +10");
+    assertThat(changed.exit()).as(changed.toString()).isZero();
+    assertThat(changed.out())
+        .containsPattern("Policy changed: version [0-9]+\\.")
+        .contains("by admin")
+        .contains("tighter after the audit")
+        .containsPattern("lockout\\.threshold +7")
+        .containsPattern("push\\.network\\.rule +refuse");
+    assertThat(history.exit()).as(history.toString()).isZero();
+    assertThat(history.out())
+        .contains("lockout.threshold: 10 -> 7")
+        .contains("push.network.rule: warn -> refuse")
+        .contains("Version 0: the initial policy from the configuration.");
+    assertThat(invalid.exit()).isEqualTo(1);
+    assertThat(error(invalid).group(2)).isEqualTo("bad_request");
+    assertThat(error(invalid).group(1))
+        .contains("'totp.drift-window' must be a whole number from 0 to 10");
+    assertThat(noReason.exit()).isEqualTo(2);
+    assertThat(noReason.err()).contains("--reason");
+    assertThat(back.exit()).as(back.toString()).isZero();
+  }
+
   private static CliRun admin(String... args) {
     return withStdin(env(), "", args);
   }

@@ -197,9 +197,32 @@ public final class JdbcUserRepository implements UserRepository {
   @Override
   public void resetFailures(UserId id) {
     // The guard spares a write (and a row lock) on the common path of a user with no failures.
-    jdbc.sql("UPDATE users SET failed_attempts = 0 WHERE id = :id AND failed_attempts <> 0")
+    jdbc.sql(
+            "UPDATE users SET failed_attempts = 0, failures_since = NULL"
+                + " WHERE id = :id AND failed_attempts <> 0")
         .param("id", id.value())
         .update();
+  }
+
+  @Override
+  public void noteFailureStart(UserId id, Instant at) {
+    jdbc.sql(
+            "UPDATE users SET failures_since = :at"
+                + " WHERE id = :id AND failures_since IS NULL AND failed_attempts > 0")
+        .param("at", time(at))
+        .param("id", id.value())
+        .update();
+  }
+
+  @Override
+  public Optional<Instant> failuresSince(UserId id) {
+    // list(), not optional(): a user without failures yields one row holding NULL.
+    List<Instant> since =
+        jdbc.sql("SELECT failures_since FROM users WHERE id = :id")
+            .param("id", id.value())
+            .query((rs, row) -> instant(rs, "failures_since"))
+            .list();
+    return since.isEmpty() ? Optional.empty() : Optional.ofNullable(since.get(0));
   }
 
   @Override
@@ -231,7 +254,8 @@ public final class JdbcUserRepository implements UserRepository {
   public boolean unblock(UserId id) {
     return jdbc.sql(
                 "UPDATE users SET status = 'ACTIVE', blocked_reason = NULL, blocked_at = NULL,"
-                    + " failed_attempts = 0 WHERE id = :id AND status = 'BLOCKED'")
+                    + " failed_attempts = 0, failures_since = NULL"
+                    + " WHERE id = :id AND status = 'BLOCKED'")
             .param("id", id.value())
             .update()
         == 1;
@@ -253,7 +277,8 @@ public final class JdbcUserRepository implements UserRepository {
   public boolean enable(UserId id) {
     return jdbc.sql(
                 "UPDATE users SET status = 'ACTIVE', blocked_reason = NULL, blocked_at = NULL,"
-                    + " failed_attempts = 0 WHERE id = :id AND status = 'DISABLED'")
+                    + " failed_attempts = 0, failures_since = NULL"
+                    + " WHERE id = :id AND status = 'DISABLED'")
             .param("id", id.value())
             .update()
         == 1;

@@ -179,6 +179,29 @@ class JdbcUserRepositoryTest extends StoreTest {
   }
 
   @Test
+  void theStartOfARunOfFailuresIsKeptUntilAResetOrUnblock() {
+    User alice = insertUser("alice");
+    assertThat(users.failuresSince(alice.id())).isEmpty();
+    users.noteFailureStart(alice.id(), T0);
+    assertThat(users.failuresSince(alice.id())).as("no failure counted yet").isEmpty();
+
+    users.reserveAttemptBelowLimit(alice.id(), 10);
+    users.noteFailureStart(alice.id(), T0.plusSeconds(1));
+    users.reserveAttemptBelowLimit(alice.id(), 10);
+    users.noteFailureStart(alice.id(), T0.plusSeconds(2));
+    assertThat(users.failuresSince(alice.id())).contains(T0.plusSeconds(1));
+
+    users.resetFailures(alice.id());
+    assertThat(users.failuresSince(alice.id())).isEmpty();
+
+    users.reserveAttemptBelowLimit(alice.id(), 10);
+    users.noteFailureStart(alice.id(), T0.plusSeconds(3));
+    users.blockIfFailuresReached(alice.id(), 1, "locked", T0.plusSeconds(3));
+    users.unblock(alice.id());
+    assertThat(users.failuresSince(alice.id())).isEmpty();
+  }
+
+  @Test
   void resetFailuresStartsTheCountAgain() {
     User alice = insertUser("alice");
     users.reserveAttemptBelowLimit(alice.id(), 10);

@@ -77,6 +77,22 @@ class PostgresStoreIT {
   }
 
   @Nested
+  class PolicyVersions extends JdbcPolicyRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
+  class Activity extends JdbcActivityRepositoryTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
   class Transactions extends SpringTransactionsTest {
     @Override
     TestDatabase openDatabase(Path dataDirectory) {

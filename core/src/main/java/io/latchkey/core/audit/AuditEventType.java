@@ -49,6 +49,8 @@ public enum AuditEventType {
   PUSH_CHALLENGE_ANSWER_REJECTED("push_challenge.answer_rejected"),
   PUSH_BLOCKED("push.blocked"),
   PUSH_UNBLOCKED("push.unblocked"),
+  POLICY_CHANGED("policy.changed"),
+  REGISTRATION_DISALLOWED("registration.disallowed"),
   // --- lead: second factor at sign-in, backup codes, registration links ---
   SIGN_IN_COMPLETED("sign_in.completed"),
   STEP_UP_SUCCEEDED("step_up.succeeded"),

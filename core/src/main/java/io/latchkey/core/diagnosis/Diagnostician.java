@@ -24,6 +24,13 @@ import java.util.function.Predicate;
  * rule means "unexplained", with the events, never a guess.
  */
 public final class Diagnostician {
+  /** Reasons of the blocks the server makes by itself (lockout and the policy's auto-blocks). */
+  private static final java.util.Set<String> AUTOMATIC =
+      java.util.Set.of(
+          "too_many_failures",
+          io.latchkey.core.policy.AutoBlock.TOO_MANY_REGISTRATIONS,
+          io.latchkey.core.policy.AutoBlock.TOO_MANY_PUSH_REFUSALS);
+
   private final AuditLog audit;
   private final UserRepository users;
   private final Clock clock;
@@ -121,9 +128,12 @@ public final class Diagnostician {
               cause
                   .append(" since ")
                   .append(b.at())
-                  .append(" by ")
-                  .append(b.actor().isEmpty() ? "the system" : b.actor())
-                  .append(b.reason().equals("too_many_failures") ? " (automatically)" : "")
+                  .append(
+                      AUTOMATIC.contains(b.reason())
+                          ? " automatically (by policy, during a request of "
+                              + (b.actor().isEmpty() ? "the system" : b.actor())
+                              + ")"
+                          : " by " + (b.actor().isEmpty() ? "the system" : b.actor()))
                   .append(": ")
                   .append(b.detail()));
       user.filter(u -> u.blockedReason() != null && block.isEmpty())
@@ -196,7 +206,8 @@ public final class Diagnostician {
             "The phone's posture did not meet policy. " + last.detail(),
             "Ask the user to fix the rule named above on the phone (the page and the app showed"
                 + " the same sentence), then select Next for a new QR code. If such devices are"
-                + " acceptable, set the rule to warn (latchkey.push.* in the configuration).",
+                + " acceptable, set the rule to warn in the policy (latchkey admin policy set"
+                + " push.posture.RULE=warn --reason \"...\").",
             refusals));
   }
 
@@ -227,7 +238,8 @@ public final class Diagnostician {
                 + " mobile data while the computer is on the office network.",
             "Ask the user to put both on the same network (turn the VPN off on both, or on for"
                 + " both) and select Next. If your VPN legitimately routes only one of them, widen"
-                + " latchkey.push.network-ipv4-prefix or set latchkey.push.network-rule to warn.",
+                + " the policy's push.network.ipv4-prefix or set push.network.rule to warn (latchkey"
+                + " admin policy set push.network.rule=warn --reason \"...\").",
             evidence));
   }
 

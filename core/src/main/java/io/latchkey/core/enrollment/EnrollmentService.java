@@ -55,7 +55,9 @@ public final class EnrollmentService {
   private final SecureRandom random;
   private final java.util.function.Supplier<RegistrationPolicy> policy;
   private final Notices notices;
+  private final RegistrationGuard guard;
 
+  /** Without a limit on registration attempts (tests of the wizard alone). */
   public EnrollmentService(
       EnrollmentRepository enrollments,
       UserRepository users,
@@ -68,6 +70,38 @@ public final class EnrollmentService {
       SecureRandom random,
       java.util.function.Supplier<RegistrationPolicy> policy,
       Notices notices) {
+    this(
+        enrollments,
+        users,
+        credentials,
+        transactions,
+        lockout,
+        audit,
+        verifier,
+        clock,
+        random,
+        policy,
+        notices,
+        RegistrationGuard.NONE);
+  }
+
+  /**
+   * @param guard asked before every new attempt (start or retry): the automatic block on too many
+   */
+  public EnrollmentService(
+      EnrollmentRepository enrollments,
+      UserRepository users,
+      TotpCredentialRepository credentials,
+      Transactions transactions,
+      Lockout lockout,
+      AuditLog audit,
+      TotpVerifier verifier,
+      Clock clock,
+      SecureRandom random,
+      java.util.function.Supplier<RegistrationPolicy> policy,
+      Notices notices,
+      RegistrationGuard guard) {
+    this.guard = guard;
     this.enrollments = enrollments;
     this.users = users;
     this.credentials = credentials;
@@ -97,6 +131,7 @@ public final class EnrollmentService {
    */
   public Enrollment begin(User user, RequestContext context) {
     Lockout.requireActive(user);
+    requireAllowed(user, context);
     Optional<Enrollment> pending = current(user, context).filter(e -> e.state().pending());
     if (pending.isPresent()) {
       audit.record(
@@ -128,6 +163,7 @@ public final class EnrollmentService {
    */
   public Enrollment retry(User user, RequestContext context) {
     Lockout.requireActive(user);
+    requireAllowed(user, context);
     Optional<Enrollment> latest = current(user, context);
     if (latest.isEmpty()) {
       return begin(user, context);
@@ -312,8 +348,28 @@ public final class EnrollmentService {
     return true;
   }
 
+  /**
+   * Refuses to start (or resume) a TOTP registration while the policy does not allow TOTP. A
+   * registered method stays usable: the policy governs what users may register.
+   */
+  private void requireAllowed(User user, RequestContext context) {
+    if (policy.get().allows(MethodKind.TOTP)) {
+      return;
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.REGISTRATION_DISALLOWED, context, clock.instant())
+            .user(user.id(), user.username().value())
+            .failure(ErrorCode.METHOD_DISALLOWED.code())
+            .detail(
+                "a TOTP registration was refused: the policy (methods.allowed) does not allow TOTP")
+            .build());
+    throw new LatchkeyException(
+        ErrorCode.METHOD_DISALLOWED, "the policy does not allow registering TOTP");
+  }
+
   private Enrollment startAttempt(
       User user, UUID flowId, int attempt, AuditEventType event, RequestContext context) {
+    guard.beforeAttempt(user, context);
     RegistrationPolicy current = policy.get();
     Instant now = clock.instant();
     Enrollment attemptRecord =

@@ -1,7 +1,10 @@
 package io.latchkey.core.enrollment;
 
+import io.latchkey.core.method.MethodKind;
 import io.latchkey.core.otp.OtpParameters;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * How registrations run.
@@ -11,8 +14,13 @@ import java.time.Duration;
  * @param parameters what new TOTP secrets use (SHA1/6/30 unless an admin chooses otherwise, since
  *     many apps ignore other values)
  * @param issuer the issuer written into otpauth URIs
+ * @param allowedMethods the kinds a user may start registering (at least one)
  */
-public record RegistrationPolicy(Duration stepDeadline, OtpParameters parameters, String issuer) {
+public record RegistrationPolicy(
+    Duration stepDeadline,
+    OtpParameters parameters,
+    String issuer,
+    Set<MethodKind> allowedMethods) {
   public RegistrationPolicy {
     if (stepDeadline.isNegative() || stepDeadline.isZero()) {
       throw new IllegalArgumentException("a registration step deadline must be positive");
@@ -20,5 +28,18 @@ public record RegistrationPolicy(Duration stepDeadline, OtpParameters parameters
     if (stepDeadline.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("a registration step deadline is at most an hour");
     }
+    if (allowedMethods.isEmpty()) {
+      throw new IllegalArgumentException("at least one method must be allowed");
+    }
+    allowedMethods = Set.copyOf(allowedMethods);
+  }
+
+  /** Every method allowed. */
+  public RegistrationPolicy(Duration stepDeadline, OtpParameters parameters, String issuer) {
+    this(stepDeadline, parameters, issuer, EnumSet.allOf(MethodKind.class));
+  }
+
+  public boolean allows(MethodKind kind) {
+    return allowedMethods.contains(kind);
   }
 }

@@ -16,21 +16,33 @@ public final class TotpVerifier {
   /** Largest window accepted: 10 steps each side is already 10.5 minutes at 30 s. */
   public static final int MAX_WINDOW = 10;
 
-  private final int window;
+  private final java.util.function.IntSupplier window;
 
   /**
    * @param window steps accepted on each side (RFC 6238 §5.2 recommends at most one); 0 to 10
    * @throws IllegalArgumentException if {@code window} is outside 0 to 10
    */
   public TotpVerifier(int window) {
-    if (window < 0 || window > MAX_WINDOW) {
-      throw new IllegalArgumentException(
-          "the window must be 0 to " + MAX_WINDOW + " steps, not " + window);
-    }
+    checked(window);
+    this.window = () -> window;
+  }
+
+  /**
+   * @param window read on every check, so a changed policy applies at once; each value 0 to 10
+   */
+  public TotpVerifier(java.util.function.IntSupplier window) {
     this.window = window;
   }
 
   public int window() {
+    return checked(window.getAsInt());
+  }
+
+  private static int checked(int window) {
+    if (window < 0 || window > MAX_WINDOW) {
+      throw new IllegalArgumentException(
+          "the window must be 0 to " + MAX_WINDOW + " steps, not " + window);
+    }
     return window;
   }
 
@@ -55,6 +67,7 @@ public final class TotpVerifier {
     }
     // Instant limits |epoch seconds| to about 3.2e16, far from Long's 9.2e18, so the sums below
     // cannot overflow even with a period of 1 s and the widest window and drift.
+    int window = window();
     long centre = current + Math.clamp(drift, -window, window);
     long matched = -1;
     for (long step = centre - window; step <= centre + window; step++) {

@@ -43,7 +43,9 @@ public final class ChallengeService {
   private final AuditLog audit;
   private final Clock clock;
   private final Supplier<PushPolicy> policy;
+  private final PushRefusalWatch refusals;
 
+  /** Without the account block on refusals (tests of push alone). */
   public ChallengeService(
       ChallengeRepository challenges,
       PushDeviceRepository devices,
@@ -57,6 +59,40 @@ public final class ChallengeService {
       AuditLog audit,
       Clock clock,
       Supplier<PushPolicy> policy) {
+    this(
+        challenges,
+        devices,
+        blocks,
+        alerts,
+        users,
+        registrations,
+        publisher,
+        lockout,
+        numbers,
+        audit,
+        clock,
+        policy,
+        PushRefusalWatch.NONE);
+  }
+
+  /**
+   * @param refusals told of every denial and report: the optional block of the account
+   */
+  public ChallengeService(
+      ChallengeRepository challenges,
+      PushDeviceRepository devices,
+      PushBlockRepository blocks,
+      AlertRepository alerts,
+      UserRepository users,
+      PushEnrollmentService registrations,
+      ChallengePublisher publisher,
+      Lockout lockout,
+      NumberSource numbers,
+      AuditLog audit,
+      Clock clock,
+      Supplier<PushPolicy> policy,
+      PushRefusalWatch refusals) {
+    this.refusals = refusals;
     this.challenges = challenges;
     this.devices = devices;
     this.blocks = blocks;
@@ -437,6 +473,7 @@ public final class ChallengeService {
     } else {
       pauseIfTooManyDenials(user, context);
     }
+    refusals.refused(user, context);
     return new Answered(challenge, state);
   }
 

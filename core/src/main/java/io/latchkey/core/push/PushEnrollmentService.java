@@ -61,7 +61,9 @@ public final class PushEnrollmentService {
   private final Supplier<RegistrationPolicy> registration;
   private final Supplier<PushPolicy> policy;
   private final Notices notices;
+  private final io.latchkey.core.enrollment.RegistrationGuard guard;
 
+  /** Without a limit on registration attempts (tests of push alone). */
   public PushEnrollmentService(
       PushEnrollmentRepository enrollments,
       PushDeviceRepository devices,
@@ -77,6 +79,44 @@ public final class PushEnrollmentService {
       Supplier<RegistrationPolicy> registration,
       Supplier<PushPolicy> policy,
       Notices notices) {
+    this(
+        enrollments,
+        devices,
+        challenges,
+        publisher,
+        methods,
+        users,
+        transactions,
+        codes,
+        numbers,
+        audit,
+        clock,
+        registration,
+        policy,
+        notices,
+        io.latchkey.core.enrollment.RegistrationGuard.NONE);
+  }
+
+  /**
+   * @param guard asked before every new attempt (start or retry): the automatic block on too many
+   */
+  public PushEnrollmentService(
+      PushEnrollmentRepository enrollments,
+      PushDeviceRepository devices,
+      ChallengeRepository challenges,
+      ChallengePublisher publisher,
+      MethodRepository methods,
+      UserRepository users,
+      Transactions transactions,
+      ActivationCodes codes,
+      NumberSource numbers,
+      AuditLog audit,
+      Clock clock,
+      Supplier<RegistrationPolicy> registration,
+      Supplier<PushPolicy> policy,
+      Notices notices,
+      io.latchkey.core.enrollment.RegistrationGuard guard) {
+    this.guard = guard;
     this.enrollments = enrollments;
     this.devices = devices;
     this.challenges = challenges;
@@ -116,6 +156,7 @@ public final class PushEnrollmentService {
   /** Starts a push registration, or resumes the pending one. */
   public PushEnrollment begin(User user, RequestContext context) {
     Lockout.requireActive(user);
+    requireAllowed(user, context);
     Optional<PushEnrollment> pending = current(user, context).filter(e -> e.state().pending());
     if (pending.isPresent()) {
       audit.record(
@@ -144,6 +185,7 @@ public final class PushEnrollmentService {
    */
   public PushEnrollment retry(User user, RequestContext context) {
     Lockout.requireActive(user);
+    requireAllowed(user, context);
     Optional<PushEnrollment> latest = current(user, context);
     if (latest.isEmpty() || latest.get().state() == PushEnrollmentState.COMPLETED) {
       return begin(user, context);
@@ -502,8 +544,28 @@ public final class PushEnrollmentService {
             .build());
   }
 
+  /**
+   * Refuses to start (or resume) a push registration while the policy does not allow push. A
+   * registered device stays usable: the policy governs what users may register.
+   */
+  private void requireAllowed(User user, RequestContext context) {
+    if (registration.get().allows(MethodKind.PUSH)) {
+      return;
+    }
+    audit.record(
+        AuditEvent.of(AuditEventType.REGISTRATION_DISALLOWED, context, clock.instant())
+            .user(user.id(), user.username().value())
+            .failure(ErrorCode.METHOD_DISALLOWED.code())
+            .detail(
+                "a push registration was refused: the policy (methods.allowed) does not allow push")
+            .build());
+    throw new LatchkeyException(
+        ErrorCode.METHOD_DISALLOWED, "the policy does not allow registering push approval");
+  }
+
   private PushEnrollment startActivation(
       User user, UUID flowId, int attempt, AuditEventType event, RequestContext context) {
+    guard.beforeAttempt(user, context);
     Instant now = clock.instant();
     UUID id = UUID.randomUUID();
     PushEnrollment attemptRecord =
@@ -531,6 +593,7 @@ public final class PushEnrollmentService {
 
   private PushEnrollment resendTest(
       User user, PushEnrollment last, PushDevice device, RequestContext context) {
+    guard.beforeAttempt(user, context);
     Instant now = clock.instant();
     Challenge test = testChallenge(user, device, context.ip(), context);
     PushEnrollment attemptRecord =

@@ -65,6 +65,15 @@ public interface UserRepository {
   void resetFailures(UserId id);
 
   /**
+   * After a failed attempt: remembers when the current run of consecutive failures began, unless it
+   * is already known. A reset, an unblock or an enable forgets it.
+   */
+  void noteFailureStart(UserId id, Instant at);
+
+  /** When the current run of consecutive failures began; empty without failures. */
+  Optional<Instant> failuresSince(UserId id);
+
+  /**
    * Blocks an active user whose failure count reached {@code limit}, in one conditional update.
    *
    * @return true if this call blocked the user (so exactly one caller audits the block)

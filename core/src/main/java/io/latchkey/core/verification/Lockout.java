@@ -14,6 +14,8 @@ import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.UserStatus;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The one failure counter every factor-checking path shares (SECURITY-TESTS B1, B2, B4). An attempt
@@ -25,7 +27,7 @@ public final class Lockout {
   private final UserRepository users;
   private final AuditLog audit;
   private final Clock clock;
-  private final LockoutPolicy policy;
+  private final Supplier<LockoutPolicy> policy;
   private final Transactions transactions;
   private final Notices notices;
 
@@ -34,6 +36,20 @@ public final class Lockout {
       AuditLog audit,
       Clock clock,
       LockoutPolicy policy,
+      Transactions transactions,
+      Notices notices) {
+    this(users, audit, clock, () -> policy, transactions, notices);
+  }
+
+  /**
+   * @param policy read on every attempt, so a changed threshold applies at once
+   * @param notices told, in the transaction of a block, so the user learns of it
+   */
+  public Lockout(
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      Supplier<LockoutPolicy> policy,
       Transactions transactions,
       Notices notices) {
     this.users = users;
@@ -62,7 +78,7 @@ public final class Lockout {
    */
   public void reserve(User user, RequestContext context) {
     requireActive(user);
-    if (!users.reserveAttemptBelowLimit(user.id(), policy.maxConsecutiveFailures())) {
+    if (!users.reserveAttemptBelowLimit(user.id(), policy.get().maxConsecutiveFailures())) {
       blockIfReached(user, context);
       throw new LatchkeyException(
           ErrorCode.USER_BLOCKED, "too many failed attempts; an administrator must unblock");
@@ -75,12 +91,29 @@ public final class Lockout {
 
   /** After a failed attempt: blocks the user if that was the last one allowed. */
   public void failed(User user, RequestContext context) {
+    users.noteFailureStart(user.id(), clock.instant());
     blockIfReached(user, context);
   }
 
+  /**
+   * Blocks once the count reached the threshold, with the evidence: how many, since when (the first
+   * failure after the last success or unblock: time alone never resets the count), and the
+   * correlation ID of the attempt that reached it.
+   */
   private void blockIfReached(User user, RequestContext context) {
-    int limit = policy.maxConsecutiveFailures();
-    String reason = limit + " consecutive failed attempts";
+    int limit = policy.get().maxConsecutiveFailures();
+    Optional<User> now = users.findById(user.id());
+    if (now.isEmpty() || now.get().failedAttempts() < limit) {
+      return;
+    }
+    String reason =
+        limit
+            + " consecutive failed attempts (policy lockout.threshold="
+            + limit
+            + ")"
+            + users.failuresSince(user.id()).map(t -> ", the first at " + t).orElse("")
+            + ", the last under correlation ID "
+            + (context.correlationId() == null ? "-" : context.correlationId().value());
     boolean blocked =
         transactions.inTransaction(
             () -> {
@@ -99,7 +132,10 @@ public final class Lockout {
           AuditEvent.of(AuditEventType.USER_BLOCKED, context, clock.instant())
               .user(user.id(), user.username().value())
               .reason("too_many_failures")
-              .detail("Blocked automatically after " + reason + ". An administrator must unblock.")
+              .detail(
+                  "Blocked automatically after "
+                      + reason
+                      + ". Time alone never resets the count. An administrator must unblock.")
               .build());
     }
   }

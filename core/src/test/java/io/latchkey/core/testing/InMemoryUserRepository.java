@@ -21,6 +21,7 @@ import java.util.Optional;
 public final class InMemoryUserRepository implements UserRepository {
   private final Map<UserId, User> users = new LinkedHashMap<>();
   private final Map<UserId, String> passwordHashes = new HashMap<>();
+  private final Map<UserId, Instant> failuresSince = new HashMap<>();
 
   /** Adds an active user with no password, as an administrator would before a registration. */
   public User add(String typedUsername, Instant createdAt) {
@@ -186,7 +187,22 @@ public final class InMemoryUserRepository implements UserRepository {
     return true;
   }
 
+  @Override
+  public synchronized void noteFailureStart(UserId id, Instant at) {
+    if (users.containsKey(id)) {
+      failuresSince.putIfAbsent(id, at);
+    }
+  }
+
+  @Override
+  public synchronized Optional<Instant> failuresSince(UserId id) {
+    return Optional.ofNullable(failuresSince.get(id));
+  }
+
   private void put(User user, UserStatus status, int failures, String reason, Instant at) {
+    if (failures == 0) {
+      failuresSince.remove(user.id());
+    }
     users.put(
         user.id(),
         new User(

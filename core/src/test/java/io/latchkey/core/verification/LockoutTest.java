@@ -64,7 +64,9 @@ class LockoutTest {
     User stored = core.reload(alice);
     assertThat(stored.failedAttempts()).isEqualTo(3);
     assertThat(stored.status()).isEqualTo(UserStatus.BLOCKED);
-    assertThat(stored.blockedReason()).isEqualTo("3 consecutive failed attempts");
+    assertThat(stored.blockedReason())
+        .startsWith("3 consecutive failed attempts (policy lockout.threshold=3)")
+        .endsWith("the last under correlation ID " + context.correlationId().value());
     assertThat(stored.blockedAt()).isEqualTo(core.clock.instant());
     AuditEvent blocked = core.audit.single(AuditEventType.USER_BLOCKED);
     assertThat(blocked.reason()).isEqualTo("too_many_failures");
@@ -79,6 +81,67 @@ class LockoutTest {
               assertThat(notice.correlationId()).isEqualTo(context.correlationId());
               assertThat(notice.facts()).containsEntry("failures", "3");
             });
+  }
+
+  @Test
+  void theBlockNamesSinceWhenTheFailuresRanAndTimeAloneNeverResetsThem() {
+    java.time.Instant first = core.clock.instant();
+    lockout.reserve(alice, context);
+    lockout.failed(alice, context);
+    core.clock.advance(java.time.Duration.ofDays(30));
+    lockout.reserve(alice, context);
+    lockout.failed(alice, context);
+    core.clock.advance(java.time.Duration.ofDays(30));
+    RequestContext last = Requests.by("app");
+    lockout.reserve(alice, last);
+    lockout.failed(alice, last);
+
+    User stored = core.reload(alice);
+    assertThat(stored.status()).isEqualTo(UserStatus.BLOCKED);
+    assertThat(stored.blockedReason())
+        .contains("3 consecutive failed attempts")
+        .contains("the first at " + first)
+        .contains(last.correlationId().value());
+    assertThat(core.audit.single(AuditEventType.USER_BLOCKED).detail())
+        .contains("the first at " + first)
+        .contains("Time alone never resets the count");
+  }
+
+  @Test
+  void aSuccessForgetsWhenTheFailuresBegan() {
+    lockout.reserve(alice, context);
+    lockout.failed(alice, context);
+    lockout.succeeded(alice);
+    core.clock.advance(java.time.Duration.ofHours(1));
+    java.time.Instant second = core.clock.instant();
+    lockout.reserve(alice, context);
+    lockout.failed(alice, context);
+
+    assertThat(core.users.failuresSince(alice.id())).contains(second);
+  }
+
+  @Test
+  void aLowerThresholdAppliesToTheNextAttempt() {
+    java.util.concurrent.atomic.AtomicInteger threshold =
+        new java.util.concurrent.atomic.AtomicInteger(5);
+    Lockout changing =
+        new Lockout(
+            core.users,
+            core.audit,
+            core.clock,
+            () -> new LockoutPolicy(threshold.get()),
+            new io.latchkey.core.testing.DirectTransactions(),
+            core.notices);
+    changing.reserve(alice, context);
+    changing.failed(alice, context);
+    changing.reserve(alice, context);
+    changing.failed(alice, context);
+    assertThat(core.reload(alice).status()).isEqualTo(UserStatus.ACTIVE);
+
+    threshold.set(2);
+
+    assertRefused(() -> changing.reserve(core.reload(alice), context), ErrorCode.USER_BLOCKED);
+    assertThat(core.reload(alice).status()).isEqualTo(UserStatus.BLOCKED);
   }
 
   @Test

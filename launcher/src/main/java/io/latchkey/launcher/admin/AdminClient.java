@@ -75,6 +75,13 @@ final class AdminClient {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  JsonNode patch(String path, Map<String, ?> body) throws AdminException {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))));
+  }
+
   JsonNode delete(String path) throws AdminException {
     return send(request(path).DELETE());
   }

@@ -58,7 +58,8 @@ import tools.jackson.databind.json.JsonMapper;
       ApiKeysCommand.class,
       RevokeApiKeyCommand.class,
       AuditCommand.class,
-      DiagnoseCommand.class
+      DiagnoseCommand.class,
+      PolicyCommand.class
     })
 public final class AdminCommand implements Callable<Integer> {
   static final String SERVER_VARIABLE = "LATCHKEY_SERVER";

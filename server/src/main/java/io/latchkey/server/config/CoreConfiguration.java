@@ -15,7 +15,6 @@ import io.latchkey.core.method.UserMethods;
 import io.latchkey.core.notice.NoticeAddresses;
 import io.latchkey.core.notice.NoticeRepository;
 import io.latchkey.core.notice.Notices;
-import io.latchkey.core.otp.OtpParameters;
 import io.latchkey.core.otp.TotpVerifier;
 import io.latchkey.core.recovery.RegistrationLinks;
 import io.latchkey.core.totp.TotpCredentialRepository;
@@ -28,7 +27,6 @@ import io.latchkey.core.user.SignInThrottlePolicy;
 import io.latchkey.core.user.SignInThrottleRepository;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.verification.Lockout;
-import io.latchkey.core.verification.LockoutPolicy;
 import io.latchkey.core.verification.VerificationService;
 import io.latchkey.store.JdbcApiKeyRepository;
 import io.latchkey.store.JdbcAuditLog;
@@ -139,26 +137,23 @@ public class CoreConfiguration {
     return new SpringTransactions(transactionManager);
   }
 
+  /** The threshold of the current policy, read on every attempt. */
   @Bean
   Lockout lockout(
       UserRepository users,
       AuditLog audit,
       Clock clock,
-      LatchkeyProperties properties,
+      io.latchkey.core.policy.Policies policies,
       Transactions transactions,
       Notices notices) {
     return new Lockout(
-        users,
-        audit,
-        clock,
-        new LockoutPolicy(properties.lockoutThreshold()),
-        transactions,
-        notices);
+        users, audit, clock, () -> policies.current().policy().lockout(), transactions, notices);
   }
 
+  /** The drift window of the current policy, read on every check. */
   @Bean
-  TotpVerifier totpVerifier(LatchkeyProperties properties) {
-    return new TotpVerifier(properties.driftWindow());
+  TotpVerifier totpVerifier(io.latchkey.core.policy.Policies policies) {
+    return new TotpVerifier(() -> policies.current().policy().driftWindow());
   }
 
   @Bean
@@ -191,7 +186,8 @@ public class CoreConfiguration {
       Clock clock,
       SecureRandom random,
       Supplier<RegistrationPolicy> policy,
-      Notices notices) {
+      Notices notices,
+      io.latchkey.core.policy.AutoBlock autoBlock) {
     return new EnrollmentService(
         enrollments,
         users,
@@ -203,7 +199,8 @@ public class CoreConfiguration {
         clock,
         random,
         policy,
-        notices);
+        notices,
+        autoBlock);
   }
 
   @Bean
@@ -304,15 +301,6 @@ public class CoreConfiguration {
   @Bean
   io.latchkey.core.user.UserImport userImport(Accounts accounts, AuditLog audit, Clock clock) {
     return new io.latchkey.core.user.UserImport(accounts, audit, clock);
-  }
-
-  /** Tests replace it (a {@code @Primary} supplier) to change the step deadline. */
-  @Bean
-  Supplier<RegistrationPolicy> registrationPolicy(LatchkeyProperties properties) {
-    RegistrationPolicy policy =
-        new RegistrationPolicy(
-            properties.registrationStepDeadline(), OtpParameters.TOTP_DEFAULT, properties.issuer());
-    return () -> policy;
   }
 
   /** Every kind of code a user may type, behind the one shared failure counter. */

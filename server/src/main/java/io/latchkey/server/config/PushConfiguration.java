@@ -35,13 +35,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @Configuration(proxyBeanMethods = false)
 public class PushConfiguration {
 
-  /** Tests replace it (a {@code @Primary} supplier) to switch rules per test. */
-  @Bean
-  Supplier<PushPolicy> pushPolicy(PushProperties properties) {
-    PushPolicy policy = properties.policy();
-    return () -> policy;
-  }
-
   /**
    * LISTEN/NOTIFY when the database is PostgreSQL (several nodes), else a poll of the table (the
    * embedded database).
@@ -115,7 +108,8 @@ public class PushConfiguration {
       Clock clock,
       Supplier<RegistrationPolicy> registration,
       Supplier<PushPolicy> policy,
-      io.latchkey.core.notice.Notices notices) {
+      io.latchkey.core.notice.Notices notices,
+      io.latchkey.core.policy.AutoBlock autoBlock) {
     return new PushEnrollmentService(
         enrollments,
         devices,
@@ -130,7 +124,8 @@ public class PushConfiguration {
         clock,
         registration,
         policy,
-        notices);
+        notices,
+        autoBlock);
   }
 
   @Bean
@@ -146,7 +141,8 @@ public class PushConfiguration {
       NumberSource numbers,
       AuditLog audit,
       Clock clock,
-      Supplier<PushPolicy> policy) {
+      Supplier<PushPolicy> policy,
+      io.latchkey.core.policy.AutoBlock autoBlock) {
     return new ChallengeService(
         challenges,
         devices,
@@ -159,6 +155,7 @@ public class PushConfiguration {
         numbers,
         audit,
         clock,
-        policy);
+        policy,
+        autoBlock);
   }
 }

@@ -48,6 +48,7 @@ public class RegistrationController {
   private final Clock clock;
   private final Notices notices;
   private final NoticeTexts noticeTexts;
+  private final java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy;
 
   public RegistrationController(
       CurrentUser currentUser,
@@ -58,7 +59,9 @@ public class RegistrationController {
       ErrorResponses errors,
       Clock clock,
       Notices notices,
-      NoticeTexts noticeTexts) {
+      NoticeTexts noticeTexts,
+      java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy) {
+    this.policy = policy;
     this.currentUser = currentUser;
     this.enrollments = enrollments;
     this.methods = methods;
@@ -82,6 +85,10 @@ public class RegistrationController {
       return SessionStages.stepUpRedirect("/register");
     }
     model.addAttribute("user", user);
+    // Only the methods the policy allows are offered (starting another is refused anyway).
+    var allowed = policy.get();
+    model.addAttribute("allowTotp", allowed.allows(io.latchkey.core.method.MethodKind.TOTP));
+    model.addAttribute("allowPush", allowed.allows(io.latchkey.core.method.MethodKind.PUSH));
     model.addAttribute("adding", !methods.listByUser(user.id()).isEmpty());
     return "register/get-app";
   }

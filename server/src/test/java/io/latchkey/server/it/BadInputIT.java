@@ -760,6 +760,171 @@ class BadInputIT extends ServerIT {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // PATCH and PUT /api/v1/admin/policy
+
+  @TestFactory
+  Stream<DynamicTest> policyChangesRefuseEveryMalformedRequestWithAnEnvelope() {
+    String path = "/api/v1/admin/policy";
+    UnaryOperator<HttpRequest.Builder> admin = api::asAdmin;
+    long before = api.adminGet(path).json().path("version").asLong();
+    // Valid, and a change to nothing: a body the server wrongly took would still change nothing.
+    String valid = "{\"reason\":\"bad input\",\"settings\":{\"lockout.threshold\":10}}";
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(malformedJsonBodies("PATCH", path, admin, valid, "reason"));
+    cases.addAll(authorizationCases("PATCH", path, JSON, valid));
+    cases.addAll(wrongMethods(path, List.of("POST", "DELETE")));
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("an unknown field", "{\"reason\":\"x\",\"settings\":{},\"force\":true}");
+    bodies.put("no settings", "{\"reason\":\"x\"}");
+    bodies.put("settings an array", "{\"reason\":\"x\",\"settings\":[]}");
+    bodies.put("settings a string", "{\"reason\":\"x\",\"settings\":\"lockout.threshold=5\"}");
+    bodies.put("settings empty", "{\"reason\":\"x\",\"settings\":{}}");
+    bodies.put("no reason", "{\"settings\":{\"lockout.threshold\":5}}");
+    bodies.put("a blank reason", "{\"reason\":\"  \",\"settings\":{\"lockout.threshold\":5}}");
+    bodies.put("reason a number", "{\"reason\":1,\"settings\":{\"lockout.threshold\":5}}");
+    bodies.put(
+        "reason of 501 characters",
+        "{\"reason\":\"" + "r".repeat(501) + "\",\"settings\":{\"lockout.threshold\":5}}");
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("an unknown key", "\"lockout.treshold\":5");
+    settings.put("a key with a control character", "\"lockout\\u0000threshold\":5");
+    settings.put("threshold 0 (below the range)", "\"lockout.threshold\":0");
+    settings.put("threshold 101 (above the range)", "\"lockout.threshold\":101");
+    settings.put("threshold as a string", "\"lockout.threshold\":\"5\"");
+    settings.put("threshold fractional", "\"lockout.threshold\":5.5");
+    settings.put("threshold in exponent form", "\"lockout.threshold\":1e3");
+    settings.put("threshold beyond a long", "\"lockout.threshold\":99999999999999999999999");
+    settings.put("threshold null", "\"lockout.threshold\":null");
+    settings.put("threshold true", "\"lockout.threshold\":true");
+    settings.put("a duration as a number", "\"registration.step-deadline\":300");
+    settings.put("a duration above the range", "\"registration.step-deadline\":\"2h\"");
+    settings.put("a duration in words", "\"registration.step-deadline\":\"5 minutes\"");
+    settings.put("a duration in ISO form", "\"registration.step-deadline\":\"PT5M\"");
+    settings.put("an unknown action", "\"push.network.rule\":\"block\"");
+    settings.put("an action in capitals", "\"push.network.rule\":\"REFUSE\"");
+    settings.put("methods as a string", "\"methods.allowed\":\"totp\"");
+    settings.put("no method", "\"methods.allowed\":[]");
+    settings.put("an unknown method", "\"methods.allowed\":[\"sms\"]");
+    settings.put("backup codes as a method", "\"methods.allowed\":[\"backup_code\"]");
+    settings.put("a method twice", "\"methods.allowed\":[\"totp\",\"totp\"]");
+    settings.put("a method as a number", "\"methods.allowed\":[1]");
+    settings.put("two methods in one string", "\"methods.allowed\":[\"totp,push\"]");
+    settings.put("drift window 11", "\"totp.drift-window\":11");
+    settings.put("a challenge of 11 minutes", "\"push.challenge-ttl\":\"11m\"");
+    settings.put("an IPv4 prefix of 33", "\"push.network.ipv4-prefix\":33");
+    settings.put("a repeated key", "\"lockout.threshold\":5,\"lockout.threshold\":6");
+    for (var row : settings.entrySet()) {
+      bodies.put(
+          "settings: " + row.getKey(), "{\"reason\":\"x\",\"settings\":{" + row.getValue() + "}}");
+    }
+    bodies.put("ifVersion as a string", "{\"reason\":\"x\",\"ifVersion\":\"1\",\"settings\":{}}");
+    bodies.put("ifVersion negative", "{\"reason\":\"x\",\"ifVersion\":-1,\"settings\":{}}");
+    bodies.put("ifVersion fractional", "{\"reason\":\"x\",\"ifVersion\":1.5,\"settings\":{}}");
+    for (var row : bodies.entrySet()) {
+      cases.add(
+          api(
+              row.getKey(),
+              "bad_request",
+              () ->
+                  api.send(
+                      admin
+                          .apply(raw(path, "PATCH", JSON, BodyPublishers.ofString(row.getValue())))
+                          .build())));
+    }
+    cases.add(
+        api(
+            "ifVersion of a version that is not the current one",
+            "conflict",
+            () ->
+                api.send(
+                    admin
+                        .apply(
+                            raw(
+                                path,
+                                "PATCH",
+                                JSON,
+                                BodyPublishers.ofString(
+                                    "{\"reason\":\"x\",\"ifVersion\":999999999,"
+                                        + "\"settings\":{\"lockout.threshold\":5}}")))
+                        .build())));
+    cases.add(
+        api(
+            "PUT without ifVersion",
+            "bad_request",
+            () ->
+                api.send(
+                    admin.apply(raw(path, "PUT", JSON, BodyPublishers.ofString(valid))).build())));
+    cases.add(
+        api(
+            "PUT with only some keys",
+            "bad_request",
+            () ->
+                api.send(
+                    admin
+                        .apply(
+                            raw(
+                                path,
+                                "PUT",
+                                JSON,
+                                BodyPublishers.ofString(
+                                    "{\"reason\":\"x\",\"ifVersion\":"
+                                        + before
+                                        + ",\"settings\":{\"lockout.threshold\":5}}")))
+                        .build())));
+    cases.add(
+        api(
+            "afterwards the policy is unchanged",
+            "bad_request",
+            () -> {
+              assertThat(api.adminGet(path).json().path("version").asLong()).isEqualTo(before);
+              return api.send(
+                  admin.apply(raw(path, "PATCH", JSON, BodyPublishers.ofString("{}"))).build());
+            }));
+    return run("PATCH/PUT " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // GET /api/v1/admin/policy/history
+
+  @TestFactory
+  Stream<DynamicTest> policyHistoryRefusesEveryMalformedRequestWithAnEnvelope() {
+    String path = "/api/v1/admin/policy/history";
+    List<Case> cases = new ArrayList<>();
+    cases.addAll(authorizationCases("GET", path, null, null));
+    cases.addAll(wrongMethods(path, List.of("POST", "PUT", "DELETE", "PATCH")));
+    Map<String, String> limits = new LinkedHashMap<>();
+    limits.put("zero", "0");
+    limits.put("negative", "-1");
+    limits.put("above the maximum", "1001");
+    limits.put("far above the maximum", "99999999999999999999");
+    limits.put("a word", "ten");
+    limits.put("fractional", "1.5");
+    limits.put("exponent", "1e3");
+    limits.put("hexadecimal", "0x10");
+    limits.put("a space", "%20");
+    limits.put("leading plus", "%2B5");
+    limits.put("an encoded NUL", "5%00");
+    limits.put("an encoded CRLF", "5%0D%0A");
+    limits.put("invalid UTF-8", "%FF%FE");
+    limits.put("5000 digits", "1".repeat(5000));
+    limits.put("full-width digits", "%EF%BC%95");
+    limits.put("a list", "1,2");
+    for (var row : limits.entrySet()) {
+      cases.add(
+          api(
+              "limit " + row.getKey(),
+              "bad_request",
+              () -> api.adminGet(path + "?limit=" + row.getValue())));
+    }
+    cases.add(
+        api(
+            "limit with invalid percent-encoding",
+            "bad_request",
+            () -> RawHttp.send(port, "GET", path + "?limit=%zz", adminAuthorization())));
+    return run("GET " + path, cases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // POST /login
 
   @TestFactory
@@ -1711,6 +1876,15 @@ class BadInputIT extends ServerIT {
   /** Bodies that are not the JSON object the endpoint takes, with otherwise valid requests. */
   private List<Case> malformedJsonBodies(
       String path, UnaryOperator<HttpRequest.Builder> auth, String validBody, String textField) {
+    return malformedJsonBodies("POST", path, auth, validBody, textField);
+  }
+
+  private List<Case> malformedJsonBodies(
+      String method,
+      String path,
+      UnaryOperator<HttpRequest.Builder> auth,
+      String validBody,
+      String textField) {
     String field = quote(textField);
     List<Case> cases = new ArrayList<>();
     Map<String, String> bad = new LinkedHashMap<>();
@@ -1739,7 +1913,10 @@ class BadInputIT extends ServerIT {
           api(
               row.getKey(),
               "bad_request",
-              () -> api.send(auth.apply(json(path, row.getValue())).build())));
+              () ->
+                  api.send(
+                      auth.apply(raw(path, method, JSON, BodyPublishers.ofString(row.getValue())))
+                          .build())));
     }
     byte[] invalidUtf8 =
         concat(
@@ -1752,14 +1929,17 @@ class BadInputIT extends ServerIT {
             "bad_request",
             () ->
                 api.send(
-                    auth.apply(raw(path, "POST", JSON, BodyPublishers.ofByteArray(invalidUtf8)))
+                    auth.apply(raw(path, method, JSON, BodyPublishers.ofByteArray(invalidUtf8)))
                         .build())));
     String hundredKb = "{" + field + ":\"" + "a".repeat(100_000) + "\"}";
     cases.add(
         api(
             "a 100 KB string field",
             "payload_too_large",
-            () -> api.send(auth.apply(json(path, hundredKb)).build())));
+            () ->
+                api.send(
+                    auth.apply(raw(path, method, JSON, BodyPublishers.ofString(hundredKb)))
+                        .build())));
     byte[] megabyte = ("{\"x\":\"" + "a".repeat(1 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
     cases.add(
         api(
@@ -1767,7 +1947,7 @@ class BadInputIT extends ServerIT {
             "payload_too_large",
             () ->
                 api.send(
-                    auth.apply(raw(path, "POST", JSON, BodyPublishers.ofByteArray(megabyte)))
+                    auth.apply(raw(path, method, JSON, BodyPublishers.ofByteArray(megabyte)))
                         .build())));
     cases.add(
         api(
@@ -1778,7 +1958,7 @@ class BadInputIT extends ServerIT {
                     auth.apply(
                             raw(
                                 path,
-                                "POST",
+                                method,
                                 JSON,
                                 BodyPublishers.ofInputStream(
                                     () -> new ByteArrayInputStream(megabyte))))
@@ -1797,7 +1977,7 @@ class BadInputIT extends ServerIT {
               () ->
                   api.send(
                       auth.apply(
-                              raw(path, "POST", row.getValue(), BodyPublishers.ofString(validBody)))
+                              raw(path, method, row.getValue(), BodyPublishers.ofString(validBody)))
                           .build())));
     }
     cases.add(
@@ -1809,7 +1989,7 @@ class BadInputIT extends ServerIT {
                     auth.apply(
                             raw(
                                 path,
-                                "POST",
+                                method,
                                 JSON + "; charset=no-such-charset",
                                 BodyPublishers.ofString(validBody)))
                         .build())));

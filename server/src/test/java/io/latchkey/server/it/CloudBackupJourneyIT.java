@@ -8,15 +8,12 @@ import io.latchkey.core.backupcode.BackupCodes;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.otp.Secret;
 import io.latchkey.core.push.Decision;
-import io.latchkey.core.push.PostureRule;
-import io.latchkey.core.push.PushPolicy;
-import io.latchkey.core.push.RuleAction;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.Username;
 import io.latchkey.server.testing.Api;
-import io.latchkey.server.testing.MutablePushPolicy;
 import io.latchkey.server.testing.Phone;
+import io.latchkey.server.testing.PolicyChanges;
 import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.TestDatabase;
 import io.latchkey.server.testing.UserApiClient;
@@ -55,11 +52,10 @@ class CloudBackupJourneyIT extends ServerIT {
   @Autowired UserRepository users;
   @Autowired JdbcClient jdbc;
   @Autowired BackupCodes backupCodes;
-  @Autowired MutablePushPolicy policy;
 
   @AfterEach
   void resetPolicy() {
-    policy.reset();
+    PolicyChanges.restoreInitial(api);
   }
 
   /** Accounts of other services on phone A: every algorithm, 6 and 8 digits, 30 and 60 s. */
@@ -275,7 +271,7 @@ class CloudBackupJourneyIT extends ServerIT {
                 new RequestContext(
                     CorrelationId.random(new SecureRandom()), "127.0.0.1", "it", "it"))
             .codes();
-    policy.set(PushPolicy.defaults().withPosture(PostureRule.NOT_ROOTED, RuleAction.REFUSE));
+    PolicyChanges.set(api, java.util.Map.of("push.posture.not-rooted", "refuse"));
     Phone b = phone();
     Phone.Run refused =
         b.with(

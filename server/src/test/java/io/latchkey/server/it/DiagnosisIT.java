@@ -2,13 +2,9 @@ package io.latchkey.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.core.push.NetworkRule;
-import io.latchkey.core.push.PostureRule;
-import io.latchkey.core.push.PushPolicy;
-import io.latchkey.core.push.RuleAction;
 import io.latchkey.server.testing.Api.Response;
-import io.latchkey.server.testing.MutablePushPolicy;
 import io.latchkey.server.testing.Phone;
+import io.latchkey.server.testing.PolicyChanges;
 import io.latchkey.server.testing.PushWizard;
 import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.WizardClient;
@@ -22,7 +18,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,7 +29,6 @@ class DiagnosisIT extends ServerIT {
   private static final Pattern CORRELATION_ID = Pattern.compile("[0-9A-Z]{5}(-[0-9A-Z]{5}){3}");
   private static final String PASSWORD = "correct horse battery";
 
-  @Autowired MutablePushPolicy policy;
   private String username;
   private WizardClient browser;
 
@@ -47,7 +41,7 @@ class DiagnosisIT extends ServerIT {
 
   @AfterEach
   void resetPolicy() {
-    policy.reset();
+    PolicyChanges.restoreInitial(api);
   }
 
   @Test
@@ -71,7 +65,7 @@ class DiagnosisIT extends ServerIT {
 
   @Test
   void browserAndPhoneOnDifferentNetworks() {
-    policy.set(PushPolicy.defaults().withNetwork(new NetworkRule(RuleAction.REFUSE, 24, 64)));
+    PolicyChanges.set(api, Map.of("push.network.rule", "refuse"));
     browser.comeFrom("198.51.100.7");
     PushWizard wizard = new PushWizard(browser);
     String uri = wizard.start(username, PASSWORD);
@@ -90,7 +84,7 @@ class DiagnosisIT extends ServerIT {
 
   @Test
   void aDeviceRefusedByPosture() {
-    policy.set(PushPolicy.defaults().withPosture(PostureRule.NOT_ROOTED, RuleAction.REFUSE));
+    PolicyChanges.set(api, Map.of("push.posture.not-rooted", "refuse"));
     PushWizard wizard = new PushWizard(browser);
     String uri = wizard.start(username, PASSWORD);
     Phone.Run refused =

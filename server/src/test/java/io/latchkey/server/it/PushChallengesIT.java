@@ -3,10 +3,9 @@ package io.latchkey.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.core.push.Decision;
-import io.latchkey.core.push.PushPolicy;
 import io.latchkey.server.testing.Api.Response;
-import io.latchkey.server.testing.MutablePushPolicy;
 import io.latchkey.server.testing.Phone;
+import io.latchkey.server.testing.PolicyChanges;
 import io.latchkey.server.testing.PushWizard;
 import io.latchkey.server.testing.ServerIT;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +25,6 @@ import tools.jackson.databind.JsonNode;
  * arrives when it connects; denials and fraud reports pause pushes.
  */
 class PushChallengesIT extends ServerIT {
-  @Autowired MutablePushPolicy policy;
 
   private String username;
   private Phone phone;
@@ -43,7 +40,7 @@ class PushChallengesIT extends ServerIT {
 
   @AfterEach
   void resetPolicy() {
-    policy.reset();
+    PolicyChanges.restoreInitial(api);
   }
 
   @Test
@@ -275,7 +272,6 @@ class PushChallengesIT extends ServerIT {
 
   @Test
   void tooManyOpenRequestsAreRateLimited() {
-    policy.set(PushPolicy.defaults());
     for (int i = 0; i < 3; i++) {
       api.createChallenge(token, username);
     }

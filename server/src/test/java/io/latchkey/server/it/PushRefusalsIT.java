@@ -2,12 +2,8 @@ package io.latchkey.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.core.push.NetworkRule;
-import io.latchkey.core.push.PostureRule;
-import io.latchkey.core.push.PushPolicy;
-import io.latchkey.core.push.RuleAction;
-import io.latchkey.server.testing.MutablePushPolicy;
 import io.latchkey.server.testing.Phone;
+import io.latchkey.server.testing.PolicyChanges;
 import io.latchkey.server.testing.PushWizard;
 import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.WizardClient;
@@ -19,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,7 +26,6 @@ class PushRefusalsIT extends ServerIT {
   private static final Pattern CORRELATION_ID = Pattern.compile("[0-9A-Z]{5}(-[0-9A-Z]{5}){3}");
   private static final String PASSWORD = "correct horse battery";
 
-  @Autowired MutablePushPolicy policy;
   private String username;
   private PushWizard wizard;
 
@@ -44,12 +38,12 @@ class PushRefusalsIT extends ServerIT {
 
   @AfterEach
   void resetPolicy() {
-    policy.reset();
+    PolicyChanges.restoreInitial(api);
   }
 
   @Test
   void aDeviceWithUnencryptedStorageIsRefusedNamingTheRuleOnThePageAndInTheApp() {
-    policy.set(PushPolicy.defaults().withPosture(PostureRule.STORAGE_ENCRYPTED, RuleAction.REFUSE));
+    PolicyChanges.set(api, Map.of("push.posture.storage-encrypted", "refuse"));
     String uri = wizard.start(username, PASSWORD);
     Phone phone =
         new Phone(
@@ -94,7 +88,7 @@ class PushRefusalsIT extends ServerIT {
 
   @Test
   void aRootedDeviceIsOnlyWarnedAboutWhenTheRuleWarns() {
-    policy.set(PushPolicy.defaults().withPosture(PostureRule.NOT_ROOTED, RuleAction.WARN));
+    PolicyChanges.set(api, Map.of("push.posture.not-rooted", "warn"));
     String uri = wizard.start(username, PASSWORD);
     Phone phone =
         new Phone(
@@ -110,7 +104,7 @@ class PushRefusalsIT extends ServerIT {
 
   @Test
   void aBrowserAndPhoneOnDifferentNetworksAreRefusedWithASentenceAboutVpns() {
-    policy.set(PushPolicy.defaults().withNetwork(new NetworkRule(RuleAction.REFUSE, 24, 64)));
+    PolicyChanges.set(api, Map.of("push.network.rule", "refuse"));
     wizard.client().comeFrom("198.51.100.7");
     String uri = wizard.start(username, PASSWORD);
 
@@ -140,7 +134,7 @@ class PushRefusalsIT extends ServerIT {
 
   @Test
   void aMismatchOnlyWarnsWhenTheNetworkRuleWarns() {
-    policy.set(PushPolicy.defaults().withNetwork(new NetworkRule(RuleAction.WARN, 24, 64)));
+    PolicyChanges.set(api, Map.of("push.network.rule", "warn"));
     wizard.client().comeFrom("198.51.100.7");
     String uri = wizard.start(username, PASSWORD);
 

@@ -64,7 +64,38 @@ class TwoNodesIT extends ServerIT {
 
   @AfterEach
   void stopNodeB() {
-    nodeB.close();
+    try {
+      io.latchkey.server.testing.PolicyChanges.restoreInitial(api);
+    } finally {
+      nodeB.close();
+    }
+  }
+
+  @Test
+  void aPolicyChangeMadeThroughOneNodeIsInForceOnTheOtherWithoutARestart() throws Exception {
+    String username = newUsername("policy-b");
+    api.createUser(username, "correct horse battery");
+    WizardClient onB = new WizardClient(baseB);
+    onB.signInOrFail(username, "correct horse battery");
+    assertThat(onB.get("/register").body()).contains("/register/start\"");
+
+    JsonNode changed =
+        io.latchkey.server.testing.PolicyChanges.set(
+            api, java.util.Map.of("methods.allowed", List.of("push"))); // through node A
+
+    assertThat(apiB.adminGet("/api/v1/admin/policy").json().path("version"))
+        .isEqualTo(changed.path("version"));
+    // Node B reads the policy again within Policies.CACHE_BOUND (1 s) of its last read.
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (onB.get("/register").body().contains("/register/start\"")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(onB.get("/register").body())
+        .doesNotContain("/register/start\"")
+        .contains("/register/push/start");
+    WizardClient.Page refused = onB.post("/register/start", java.util.Map.of());
+    assertThat(refused.textOf("error-code")).contains("method_disallowed");
   }
 
   @Test

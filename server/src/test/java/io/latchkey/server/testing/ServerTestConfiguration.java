@@ -16,11 +16,4 @@ public class ServerTestConfiguration {
   MutableClock testClock() {
     return new MutableClock(START);
   }
-
-  /** Push rules a test can switch (refuse a posture, refuse a network mismatch). */
-  @Bean
-  @Primary
-  MutablePushPolicy testPushPolicy() {
-    return new MutablePushPolicy();
-  }
 }
