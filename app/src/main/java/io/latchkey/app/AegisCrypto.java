@@ -1,15 +1,11 @@
 package io.latchkey.app;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
@@ -96,7 +92,7 @@ final class AegisCrypto {
 
     /** The 32-byte key for {@code password}: its exact UTF-8 bytes, never normalised. */
     byte[] derive(char[] password) {
-      byte[] bytes = utf8(password);
+      byte[] bytes = AesGcm.utf8(password);
       try {
         return SCrypt.generate(bytes, salt, n, r, p, KEY_BYTES);
       } finally {
@@ -113,7 +109,7 @@ final class AegisCrypto {
     byte[] nonce = random(NONCE_BYTES);
     byte[] joined;
     try {
-      joined = cipher(Cipher.ENCRYPT_MODE, key, nonce).doFinal(plaintext);
+      joined = AesGcm.crypt(Cipher.ENCRYPT_MODE, key, nonce, null, plaintext);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM encryption failed", e);
     }
@@ -140,7 +136,7 @@ final class AegisCrypto {
             .put(sealed.tag())
             .array();
     try {
-      return cipher(Cipher.DECRYPT_MODE, key, sealed.nonce()).doFinal(joined);
+      return AesGcm.crypt(Cipher.DECRYPT_MODE, key, sealed.nonce(), null, joined);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {
@@ -151,20 +147,6 @@ final class AegisCrypto {
   static byte[] random(int length) {
     byte[] bytes = new byte[length];
     RANDOM.nextBytes(bytes);
-    return bytes;
-  }
-
-  private static Cipher cipher(int mode, byte[] key, byte[] nonce) throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BYTES * 8, nonce));
-    return cipher;
-  }
-
-  private static byte[] utf8(char[] password) {
-    ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
-    Arrays.fill(buffer.array(), (byte) 0);
     return bytes;
   }
 }

@@ -1,15 +1,12 @@
 package io.latchkey.app;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.SCrypt;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -47,7 +44,6 @@ final class BackupCodec {
   static final int MAX_SALT_BYTES = 64;
   static final int NONCE_BYTES = 12;
   private static final int KEY_BYTES = 32;
-  private static final int TAG_BITS = 128;
   private static final int FIXED_HEADER = MAGIC.length + 1 + 1 + 4 * 3;
 
   static final String CANNOT_DECRYPT =
@@ -142,7 +138,7 @@ final class BackupCodec {
     byte[] salt = new byte[saltLength];
     in.get(salt);
     int nonceLength = Byte.toUnsignedInt(in.get());
-    if (nonceLength != NONCE_BYTES || in.remaining() < nonceLength + TAG_BITS / 8) {
+    if (nonceLength != NONCE_BYTES || in.remaining() < nonceLength + AesGcm.TAG_BITS / 8) {
       throw new AppException(CANNOT_DECRYPT);
     }
     byte[] nonce = new byte[nonceLength];
@@ -200,7 +196,7 @@ final class BackupCodec {
   }
 
   static byte[] derive(char[] password, Kdf kdf, byte[] salt) {
-    byte[] secret = utf8(password);
+    byte[] secret = AesGcm.utf8(password);
     try {
       if (kdf.id() == KDF_SCRYPT) {
         return SCrypt.generate(secret, salt, kdf.p1(), kdf.p2(), kdf.p3(), KEY_BYTES);
@@ -225,22 +221,11 @@ final class BackupCodec {
   private static byte[] crypt(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] input)
       throws AEADBadTagException {
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(aad);
-      return cipher.doFinal(input);
+      return AesGcm.crypt(mode, key, nonce, aad, input);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {
       throw new AppException(CANNOT_DECRYPT, e);
     }
-  }
-
-  private static byte[] utf8(char[] password) {
-    ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
-    Arrays.fill(buffer.array(), (byte) 0);
-    return bytes;
   }
 }

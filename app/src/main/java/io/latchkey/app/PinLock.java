@@ -1,7 +1,5 @@
 package io.latchkey.app;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,8 +10,6 @@ import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -42,7 +38,6 @@ final class PinLock {
   private static final int SALT_BYTES = 16;
   private static final int KEY_BYTES = 32;
   private static final int NONCE_BYTES = 12;
-  private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PinHeader header;
@@ -216,7 +211,7 @@ final class PinLock {
             .build();
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(parameters);
-    byte[] pinBytes = utf8(pin);
+    byte[] pinBytes = AesGcm.utf8(pin);
     byte[] key = new byte[KEY_BYTES];
     try {
       generator.generateBytes(pinBytes, key);
@@ -229,10 +224,7 @@ final class PinLock {
   private static byte[] crypt(int mode, byte[] key, byte[] nonce, byte[] aad, byte[] input)
       throws AEADBadTagException {
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(aad);
-      return cipher.doFinal(input);
+      return AesGcm.crypt(mode, key, nonce, aad, input);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {
@@ -256,14 +248,6 @@ final class PinLock {
             "salt=" + header.salt(),
             "keyNonce=" + header.keyNonce());
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] utf8(char[] pin) {
-    ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(pin));
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
-    Arrays.fill(buffer.array(), (byte) 0);
-    return bytes;
   }
 
   private static byte[] random(int length) {

@@ -348,23 +348,9 @@ public final class EnrollmentService {
     return true;
   }
 
-  /**
-   * Refuses to start (or resume) a TOTP registration while the policy does not allow TOTP. A
-   * registered method stays usable: the policy governs what users may register.
-   */
   private void requireAllowed(User user, RequestContext context) {
-    if (policy.get().allows(MethodKind.TOTP)) {
-      return;
-    }
-    audit.record(
-        AuditEvent.of(AuditEventType.REGISTRATION_DISALLOWED, context, clock.instant())
-            .user(user.id(), user.username().value())
-            .failure(ErrorCode.METHOD_DISALLOWED.code())
-            .detail(
-                "a TOTP registration was refused: the policy (methods.allowed) does not allow TOTP")
-            .build());
-    throw new LatchkeyException(
-        ErrorCode.METHOD_DISALLOWED, "the policy does not allow registering TOTP");
+    io.latchkey.core.enrollment.AllowedMethods.require(
+        policy.get(), MethodKind.TOTP, "TOTP", user, audit, clock, context);
   }
 
   private Enrollment startAttempt(

@@ -544,23 +544,9 @@ public final class PushEnrollmentService {
             .build());
   }
 
-  /**
-   * Refuses to start (or resume) a push registration while the policy does not allow push. A
-   * registered device stays usable: the policy governs what users may register.
-   */
   private void requireAllowed(User user, RequestContext context) {
-    if (registration.get().allows(MethodKind.PUSH)) {
-      return;
-    }
-    audit.record(
-        AuditEvent.of(AuditEventType.REGISTRATION_DISALLOWED, context, clock.instant())
-            .user(user.id(), user.username().value())
-            .failure(ErrorCode.METHOD_DISALLOWED.code())
-            .detail(
-                "a push registration was refused: the policy (methods.allowed) does not allow push")
-            .build());
-    throw new LatchkeyException(
-        ErrorCode.METHOD_DISALLOWED, "the policy does not allow registering push approval");
+    io.latchkey.core.enrollment.AllowedMethods.require(
+        registration.get(), MethodKind.PUSH, "push approval", user, audit, clock, context);
   }
 
   private PushEnrollment startActivation(
