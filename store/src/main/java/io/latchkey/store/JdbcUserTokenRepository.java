@@ -50,6 +50,16 @@ public final class JdbcUserTokenRepository implements UserTokenRepository {
   }
 
   @Override
+  public int revokeAllForUser(UserId user, Instant at) {
+    return jdbc.sql(
+            "UPDATE user_api_tokens SET revoked_at = :at"
+                + " WHERE user_id = :userId AND revoked_at IS NULL AND expires_at > :at")
+        .param("at", time(at))
+        .param("userId", user.value())
+        .update();
+  }
+
+  @Override
   public boolean revoke(UUID id, Instant at) {
     return jdbc.sql(
                 "UPDATE user_api_tokens SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL")

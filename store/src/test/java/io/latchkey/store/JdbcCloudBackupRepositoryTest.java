@@ -119,6 +119,38 @@ class JdbcCloudBackupRepositoryTest extends StoreTest {
     assertThat(tokens.findByHash(hash)).isEmpty();
   }
 
+  @Test
+  void aBlockRevokesEveryLiveTokenOfTheUserAndNoOneElses() {
+    JdbcUserTokenRepository tokens = new JdbcUserTokenRepository(jdbc);
+    User bob = insertUser("bob");
+    UserToken live = token(alice, T0.plus(Duration.ofMinutes(10)));
+    UserToken second = token(alice, T0.plus(Duration.ofMinutes(9)));
+    UserToken expired = token(alice, T0.minusSeconds(1));
+    UserToken signedOut = token(alice, T0.plus(Duration.ofMinutes(10)));
+    UserToken bobs = token(bob, T0.plus(Duration.ofMinutes(10)));
+    for (UserToken t : List.of(live, second, expired, signedOut, bobs)) {
+      tokens.insert(t, bytes(t.id().toString()));
+    }
+    tokens.revoke(signedOut.id(), T0.minusSeconds(30));
+
+    assertThat(tokens.revokeAllForUser(alice.id(), T0)).isEqualTo(2);
+    assertThat(tokens.revokeAllForUser(alice.id(), T0.plusSeconds(1))).isZero();
+
+    assertThat(revokedAt(tokens, live)).isEqualTo(T0);
+    assertThat(revokedAt(tokens, second)).isEqualTo(T0);
+    assertThat(revokedAt(tokens, expired)).isNull();
+    assertThat(revokedAt(tokens, signedOut)).isEqualTo(T0.minusSeconds(30));
+    assertThat(revokedAt(tokens, bobs)).isNull();
+  }
+
+  private static UserToken token(User user, java.time.Instant expiresAt) {
+    return new UserToken(UUID.randomUUID(), user.id(), T0.minusSeconds(60), expiresAt, null);
+  }
+
+  private static java.time.Instant revokedAt(JdbcUserTokenRepository tokens, UserToken token) {
+    return tokens.findByHash(bytes(token.id().toString())).orElseThrow().revokedAt();
+  }
+
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }

@@ -20,8 +20,19 @@ public enum NoticeKind {
   BACKUP_CODE_USED,
   /** A backup was restored or a device re-bound to the account. */
   RECOVERY,
-  /** The account was blocked (too many wrong codes, or an automatic block). */
+  /** The account was blocked after too many wrong codes in a row (the lockout). */
   USER_BLOCKED,
+  /**
+   * The account was blocked automatically on suspicious activity: too many registrations started,
+   * or too many push requests denied or reported.
+   */
+  AUTO_BLOCKED,
+  /** An administrator blocked the account. */
+  ACCOUNT_BLOCKED,
+  /** An administrator unblocked the account. */
+  ACCOUNT_UNBLOCKED,
+  /** An administrator disabled the account. */
+  ACCOUNT_DISABLED,
   /** An administrator enabled the account again (with every method removed). */
   ACCOUNT_ENABLED,
   /** An administrator changed where notices go (told to the old address). */

@@ -8,12 +8,17 @@ import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.enrollment.RegistrationGuard;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.Notices;
 import io.latchkey.core.push.PushRefusalWatch;
+import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.user.UserSessions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -39,18 +44,31 @@ public final class AutoBlock implements RegistrationGuard, PushRefusalWatch {
   private final AuditLog audit;
   private final Clock clock;
   private final Supplier<AutoBlockRules> rules;
+  private final Transactions transactions;
+  private final Notices notices;
+  private final UserSessions sessions;
 
+  /**
+   * @param notices told, in the transaction of a block, so the user learns of it
+   * @param sessions ended on a block, so an unblock later reopens none of them
+   */
   public AutoBlock(
       UserRepository users,
       ActivityRepository activity,
       AuditLog audit,
       Clock clock,
-      Supplier<AutoBlockRules> rules) {
+      Supplier<AutoBlockRules> rules,
+      Transactions transactions,
+      Notices notices,
+      UserSessions sessions) {
     this.users = users;
     this.activity = activity;
     this.audit = audit;
     this.clock = clock;
     this.rules = rules;
+    this.transactions = transactions;
+    this.notices = notices;
+    this.sessions = sessions;
   }
 
   /**
@@ -123,14 +141,34 @@ public final class AutoBlock implements RegistrationGuard, PushRefusalWatch {
       User user, RequestContext context, String kind, String what, List<Activity> counted) {
     Instant now = clock.instant();
     String evidence = evidence(what, counted, context.correlationId());
-    if (!users.block(user.id(), evidence, now)) {
-      return; // already blocked (a racing request did it) or no longer active
+    boolean blocked =
+        transactions.inTransaction(
+            () -> {
+              if (!users.block(user.id(), evidence, now)) {
+                return false; // already blocked (a racing request did it) or no longer active
+              }
+              notices.send(
+                  user.id(),
+                  NoticeKind.AUTO_BLOCKED,
+                  context,
+                  Map.of("rule", kind, "counted", String.valueOf(counted.size())));
+              return true;
+            });
+    if (!blocked) {
+      return;
     }
+    int ended = sessions.endAll(user.id(), now);
+    String sessionsEnded = UserSessions.ended(ended);
     audit.record(
         AuditEvent.of(AuditEventType.USER_BLOCKED, context, now)
             .user(user.id(), user.username().value())
             .reason(kind)
-            .detail("Blocked automatically: " + evidence + " An administrator must unblock.")
+            .detail(
+                "Blocked automatically: "
+                    + evidence
+                    + " An administrator must unblock"
+                    + (sessionsEnded.isEmpty() ? "" : " (" + sessionsEnded.substring(2) + ")")
+                    + ".")
             .build());
   }
 

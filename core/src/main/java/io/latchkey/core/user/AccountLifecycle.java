@@ -20,10 +20,15 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * An administrator disables, enables, or resets a user's MFA. The rule (PRODUCT 6): enabling a
- * disabled user leaves every method removed, so MFA is off until the user registers again; a reset
- * removes every method at once. Either also ends any registration in progress, so nothing started
- * before (possibly by someone else) can complete into a method afterwards.
+ * An administrator blocks, unblocks, disables, enables, or resets a user's MFA. The rule (PRODUCT
+ * 6): enabling a disabled user leaves every method removed, so MFA is off until the user registers
+ * again; a reset removes every method at once. Either also ends any registration in progress, so
+ * nothing started before (possibly by someone else) can complete into a method afterwards.
+ *
+ * <p>A block or a disable ends every session the user has (browsers and user API tokens), so an
+ * unblock or an enable later reopens none of them. Every change tells the user (a notice written in
+ * the transaction of the change) who did it, never the administrator's reason, which may be an
+ * internal note.
  */
 public final class AccountLifecycle {
   private final UserRepository users;
@@ -35,6 +40,7 @@ public final class AccountLifecycle {
   private final AuditLog audit;
   private final Clock clock;
   private final Notices notices;
+  private final UserSessions sessions;
 
   public AccountLifecycle(
       UserRepository users,
@@ -45,7 +51,8 @@ public final class AccountLifecycle {
       Transactions transactions,
       AuditLog audit,
       Clock clock,
-      Notices notices) {
+      Notices notices,
+      UserSessions sessions) {
     this.users = users;
     this.methods = methods;
     this.enrollments = enrollments;
@@ -55,6 +62,58 @@ public final class AccountLifecycle {
     this.audit = audit;
     this.clock = clock;
     this.notices = notices;
+    this.sessions = sessions;
+  }
+
+  /**
+   * Blocks an active user: nothing is accepted from them until an administrator unblocks them.
+   *
+   * @throws LatchkeyException {@code conflict} if the user is not active
+   */
+  public void block(User user, String reason, RequestContext context) {
+    String why =
+        reason == null || reason.isBlank() ? "blocked by an administrator" : reason.strip();
+    Instant now = clock.instant();
+    transactions.inTransaction(
+        () -> {
+          if (!users.block(user.id(), why, now)) {
+            throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not active");
+          }
+          notices.send(user.id(), NoticeKind.ACCOUNT_BLOCKED, context, by(context));
+          return null;
+        });
+    int ended = sessions.endAll(user.id(), now);
+    audit.record(
+        AuditEvent.of(AuditEventType.USER_BLOCKED, context, now)
+            .user(user.id(), user.username().value())
+            .reason("admin")
+            .detail("blocked by " + context.actor() + ": " + why + UserSessions.ended(ended))
+            .build());
+  }
+
+  /**
+   * Unblocks a blocked user (an administrator's block, a lockout or an automatic block alike); the
+   * failure count starts again from zero.
+   *
+   * @throws LatchkeyException {@code conflict} if the user is not blocked
+   */
+  public void unblock(User user, String reason, RequestContext context) {
+    transactions.inTransaction(
+        () -> {
+          if (!users.unblock(user.id())) {
+            throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not blocked");
+          }
+          notices.send(user.id(), NoticeKind.ACCOUNT_UNBLOCKED, context, by(context));
+          return null;
+        });
+    audit.record(
+        AuditEvent.of(AuditEventType.USER_UNBLOCKED, context, clock.instant())
+            .user(user.id(), user.username().value())
+            .detail(
+                "unblocked by "
+                    + context.actor()
+                    + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()))
+            .build());
   }
 
   /**
@@ -63,14 +122,21 @@ public final class AccountLifecycle {
   public void disable(User user, String reason, RequestContext context) {
     String why =
         reason == null || reason.isBlank() ? "disabled by an administrator" : reason.strip();
-    if (!users.disable(user.id(), why, clock.instant())) {
-      throw new LatchkeyException(ErrorCode.CONFLICT, "the user is already disabled");
-    }
+    Instant now = clock.instant();
+    transactions.inTransaction(
+        () -> {
+          if (!users.disable(user.id(), why, now)) {
+            throw new LatchkeyException(ErrorCode.CONFLICT, "the user is already disabled");
+          }
+          notices.send(user.id(), NoticeKind.ACCOUNT_DISABLED, context, by(context));
+          return null;
+        });
+    int ended = sessions.endAll(user.id(), now);
     audit.record(
-        AuditEvent.of(AuditEventType.USER_DISABLED, context, clock.instant())
+        AuditEvent.of(AuditEventType.USER_DISABLED, context, now)
             .user(user.id(), user.username().value())
             .reason("admin")
-            .detail("disabled by " + context.actor() + ": " + why)
+            .detail("disabled by " + context.actor() + ": " + why + UserSessions.ended(ended))
             .build());
   }
 
@@ -132,6 +198,11 @@ public final class AccountLifecycle {
                     + " method(s) removed")
             .build());
     return removed;
+  }
+
+  /** What the user is told: who acted (never the admin's reason). */
+  private static java.util.Map<String, String> by(RequestContext context) {
+    return java.util.Map.of("by", context.actor());
   }
 
   /** What the user is told: who acted, and how many methods went (never the admin's reason). */

@@ -10,7 +10,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 
-/** Creating users, the first administrator, passwords, block and unblock. */
+/**
+ * Creating users, the first administrator, passwords, sign-in. Block, unblock, disable and enable
+ * are {@link AccountLifecycle}'s.
+ */
 public final class Accounts {
   public static final String ADMIN = "admin";
   private static final char[] PASSWORD_ALPHABET =
@@ -184,33 +187,6 @@ public final class Accounts {
     return users
         .findByUsername(Username.of(typedUsername))
         .orElseThrow(() -> new LatchkeyException(ErrorCode.NOT_FOUND, "no such user"));
-  }
-
-  public void unblock(String typedUsername, String reason, RequestContext context) {
-    User user = require(typedUsername);
-    if (!users.unblock(user.id())) {
-      throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not blocked");
-    }
-    audit.record(
-        AuditEvent.of(AuditEventType.USER_UNBLOCKED, context, clock.instant())
-            .user(user.id(), user.username().value())
-            .detail("unblocked by " + context.actor() + (reason == null ? "" : ": " + reason))
-            .build());
-  }
-
-  public void block(String typedUsername, String reason, RequestContext context) {
-    User user = require(typedUsername);
-    String why =
-        reason == null || reason.isBlank() ? "blocked by an administrator" : reason.strip();
-    if (!users.block(user.id(), why, clock.instant())) {
-      throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not active");
-    }
-    audit.record(
-        AuditEvent.of(AuditEventType.USER_BLOCKED, context, clock.instant())
-            .user(user.id(), user.username().value())
-            .reason("admin")
-            .detail("blocked by " + context.actor() + ": " + why)
-            .build());
   }
 
   private User newUser(Username username, String displayName, boolean admin) {

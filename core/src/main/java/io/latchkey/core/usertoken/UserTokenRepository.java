@@ -1,5 +1,6 @@
 package io.latchkey.core.usertoken;
 
+import io.latchkey.core.user.UserId;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +14,13 @@ public interface UserTokenRepository {
 
   /** Revokes a session that is not revoked yet; true if this call did it. */
   boolean revoke(UUID id, Instant at);
+
+  /**
+   * Revokes every live session of the user (a block or a disable).
+   *
+   * @return how many this call revoked
+   */
+  int revokeAllForUser(UserId user, Instant at);
 
   /** Deletes sessions that expired before {@code before}; returns how many. */
   int deleteExpired(Instant before);

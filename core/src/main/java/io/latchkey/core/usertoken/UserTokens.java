@@ -30,7 +30,9 @@ import java.util.UUID;
  * only as its SHA-256.
  *
  * <p>A token never outlives its user's standing: {@link #authenticate} reads the user afresh on
- * every request, so blocking or disabling a user stops their tokens at once.
+ * every request, so blocking or disabling a user stops their tokens at once; the block or disable
+ * also revokes them ({@link io.latchkey.core.user.UserSessions}), so an unblock within their
+ * lifetime does not bring them back.
  */
 public final class UserTokens {
   /**
@@ -125,8 +127,11 @@ public final class UserTokens {
     if (!looksLikeAToken(token)) {
       return Optional.empty();
     }
+    // Unexpired, revoked or not: a block or a disable revokes every token of the user, and the
+    // holder of one is still told why (below) while the block lasts; after an unblock the
+    // revoked token opens nothing.
     Optional<UserToken> found =
-        tokens.findByHash(hash(token)).filter(t -> t.usableAt(clock.instant()));
+        tokens.findByHash(hash(token)).filter(t -> clock.instant().isBefore(t.expiresAt()));
     if (found.isEmpty()) {
       return Optional.empty();
     }
@@ -150,6 +155,9 @@ public final class UserTokens {
                       + user.get().status().name().toLowerCase(java.util.Locale.ROOT))
               .build());
       throw new LatchkeyException(code, "the user is " + user.get().status());
+    }
+    if (!found.get().usableAt(clock.instant())) {
+      return Optional.empty();
     }
     return Optional.of(new Authenticated(found.get(), user.get()));
   }

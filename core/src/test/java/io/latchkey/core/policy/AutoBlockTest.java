@@ -9,9 +9,16 @@ import io.latchkey.core.audit.CorrelationId;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.notice.Notice;
+import io.latchkey.core.notice.NoticeKind;
+import io.latchkey.core.notice.NoticePolicy;
+import io.latchkey.core.notice.Notices;
+import io.latchkey.core.testing.DirectTransactions;
 import io.latchkey.core.testing.InMemoryAuditLog;
+import io.latchkey.core.testing.InMemoryNoticeRepository;
 import io.latchkey.core.testing.InMemoryUserRepository;
 import io.latchkey.core.testing.MutableClock;
+import io.latchkey.core.testing.RecordingUserSessions;
 import io.latchkey.core.testing.Requests;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserId;
@@ -45,7 +52,23 @@ class AutoBlockTest {
           return refusals.stream().filter(a -> !a.at().isBefore(since)).toList();
         }
       };
-  private final AutoBlock autoBlock = new AutoBlock(users, activity, audit, clock, () -> rules);
+  private final InMemoryNoticeRepository noticeStore = new InMemoryNoticeRepository();
+  private final RecordingUserSessions sessions = new RecordingUserSessions();
+  private final AutoBlock autoBlock =
+      new AutoBlock(
+          users,
+          activity,
+          audit,
+          clock,
+          () -> rules,
+          new DirectTransactions(),
+          new Notices(
+              noticeStore,
+              users,
+              audit,
+              clock,
+              new NoticePolicy(true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5))),
+          sessions);
 
   /** What the wizard does: ask, then record the attempt. */
   private void attempt(User user, RequestContext context) {
@@ -81,6 +104,39 @@ class AutoBlockTest {
     assertThat(event.reason()).isEqualTo(AutoBlock.TOO_MANY_REGISTRATIONS);
     assertThat(event.correlationId()).isEqualTo(fifth.correlationId());
     assertThat(event.detail()).contains(blocked.blockedReason());
+  }
+
+  @Test
+  void anAutomaticBlockTellsTheUserWhyAndSignsThemOutEverywhere() {
+    User user = users.add("gina", T0);
+    sessions.open(user.id(), 2);
+    for (int i = 0; i < 4; i++) {
+      attempt(user, Requests.by("gina"));
+    }
+    assertThat(noticeStore.all()).isEmpty();
+    assertThat(sessions.ended()).isEmpty();
+
+    RequestContext fifth = Requests.by("gina");
+    assertThatThrownBy(() -> attempt(user, fifth)).isInstanceOf(LatchkeyException.class);
+
+    Notice told = noticeStore.all().getFirst();
+    assertThat(noticeStore.all()).hasSize(1);
+    assertThat(told.kind()).isEqualTo(NoticeKind.AUTO_BLOCKED);
+    assertThat(told.userId()).isEqualTo(user.id());
+    assertThat(told.correlationId()).isEqualTo(fifth.correlationId());
+    assertThat(told.facts())
+        .containsEntry("rule", AutoBlock.TOO_MANY_REGISTRATIONS)
+        .containsEntry("counted", "4");
+    assertThat(sessions.ended()).containsExactly(user.id());
+    assertThat(sessions.openFor(user.id())).isZero();
+    assertThat(audit.ofType(AuditEventType.USER_BLOCKED).getFirst().detail())
+        .contains("2 signed-in sessions ended");
+
+    // Blocked already: the next attempt neither tells the user again nor ends anything again.
+    assertThatThrownBy(() -> attempt(users.get(user.id()), Requests.by("gina")))
+        .isInstanceOf(LatchkeyException.class);
+    assertThat(noticeStore.all()).hasSize(1);
+    assertThat(sessions.ended()).hasSize(1);
   }
 
   @Test

@@ -52,6 +52,7 @@ public final class CoreFixture {
   public final InMemoryBackupCodeRepository backupCodeStore = new InMemoryBackupCodeRepository();
   public final FakePasswordHasher backupCodeHasher = new FakePasswordHasher();
   public final InMemoryNoticeRepository noticeStore = new InMemoryNoticeRepository();
+  public final RecordingUserSessions sessions = new RecordingUserSessions();
   public final Notices notices;
   public final Lockout lockout;
   public final EnrollmentService enrollment;
@@ -74,9 +75,10 @@ public final class CoreFixture {
             users,
             audit,
             clock,
-            new LockoutPolicy(lockoutThreshold),
+            () -> new LockoutPolicy(lockoutThreshold),
             new DirectTransactions(),
-            notices);
+            notices,
+            sessions);
     enrollment =
         new EnrollmentService(
             enrollments,

@@ -128,6 +128,21 @@ class UserTokensTest {
     assertRefused(() -> tokens.authenticate(issued.token(), context), ErrorCode.USER_DISABLED);
   }
 
+  @Test
+  void aTokenRevokedByABlockSaysWhyDuringTheBlockAndOpensNothingAfterTheUnblock() {
+    UserTokens.Issued issued = tokens.signIn("alice", PASSWORD, code(), context);
+    core.users.block(alice.id(), "suspicious", core.clock.instant());
+    assertThat(stored.revokeAllForUser(alice.id(), core.clock.instant())).isEqualTo(1);
+
+    assertRefused(() -> tokens.authenticate(issued.token(), context), ErrorCode.USER_BLOCKED);
+
+    core.users.unblock(alice.id());
+    assertThat(tokens.authenticate(issued.token(), context)).isEmpty();
+    core.clock.advance(Duration.ofMinutes(10));
+    core.users.block(alice.id(), "again", core.clock.instant());
+    assertThat(tokens.authenticate(issued.token(), context)).as("expired").isEmpty();
+  }
+
   private String code() {
     return core.code(credential.secret(), 0);
   }
@@ -156,6 +171,19 @@ class UserTokensTest {
         }
       }
       return false;
+    }
+
+    @Override
+    public synchronized int revokeAllForUser(io.latchkey.core.user.UserId user, Instant at) {
+      int count = 0;
+      for (var entry : hashes.entrySet()) {
+        UserToken t = entry.getValue();
+        if (t.userId().equals(user) && t.revokedAt() == null && t.expiresAt().isAfter(at)) {
+          entry.setValue(new UserToken(t.id(), t.userId(), t.createdAt(), t.expiresAt(), at));
+          count++;
+        }
+      }
+      return count;
     }
 
     @Override

@@ -251,8 +251,10 @@ public class AdminUsersController {
       @PathVariable("username") String username,
       @RequestBody JsonNode body,
       HttpServletRequest request) {
-    accounts.block(
-        username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
+    lifecycle.block(
+        accounts.require(username),
+        JsonFields.optionalText(body, "reason", 500),
+        AdminContext.of(request));
     return get(username);
   }
 
@@ -262,8 +264,10 @@ public class AdminUsersController {
       @PathVariable("username") String username,
       @RequestBody JsonNode body,
       HttpServletRequest request) {
-    accounts.unblock(
-        username, JsonFields.optionalText(body, "reason", 500), AdminContext.of(request));
+    lifecycle.unblock(
+        accounts.require(username),
+        JsonFields.optionalText(body, "reason", 500),
+        AdminContext.of(request));
     return get(username);
   }
 

@@ -145,9 +145,16 @@ public class CoreConfiguration {
       Clock clock,
       io.latchkey.core.policy.Policies policies,
       Transactions transactions,
-      Notices notices) {
+      Notices notices,
+      io.latchkey.core.user.UserSessions sessions) {
     return new Lockout(
-        users, audit, clock, () -> policies.current().policy().lockout(), transactions, notices);
+        users,
+        audit,
+        clock,
+        () -> policies.current().policy().lockout(),
+        transactions,
+        notices,
+        sessions);
   }
 
   /** The drift window of the current policy, read on every check. */
@@ -213,7 +220,8 @@ public class CoreConfiguration {
       Transactions transactions,
       AuditLog audit,
       Clock clock,
-      Notices notices) {
+      Notices notices,
+      io.latchkey.core.user.UserSessions sessions) {
     return new io.latchkey.core.user.AccountLifecycle(
         users,
         methods,
@@ -223,7 +231,8 @@ public class CoreConfiguration {
         transactions,
         audit,
         clock,
-        notices);
+        notices,
+        sessions);
   }
 
   @Bean

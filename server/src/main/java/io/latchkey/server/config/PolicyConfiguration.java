@@ -66,9 +66,19 @@ public class PolicyConfiguration {
       ActivityRepository activity,
       AuditLog audit,
       Clock clock,
-      Policies policies) {
+      Policies policies,
+      io.latchkey.core.tx.Transactions transactions,
+      io.latchkey.core.notice.Notices notices,
+      io.latchkey.core.user.UserSessions sessions) {
     return new AutoBlock(
-        users, activity, audit, clock, () -> policies.current().policy().autoBlock());
+        users,
+        activity,
+        audit,
+        clock,
+        () -> policies.current().policy().autoBlock(),
+        transactions,
+        notices,
+        sessions);
   }
 
   /** The step deadline and allowed methods of the current policy; the issuer is configuration. */

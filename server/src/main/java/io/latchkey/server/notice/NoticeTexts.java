@@ -86,6 +86,11 @@ public class NoticeTexts {
       String value = entry.getValue();
       if ("method".equals(entry.getKey())) {
         value = messages.getMessage("method." + value, null, value, locale);
+      } else {
+        // A fact that names a case ("rule": too_many_registrations) is said in words.
+        value =
+            messages.getMessage(
+                "notice.value." + entry.getKey() + "." + value, null, value, locale);
       }
       out.add(fact(entry.getKey(), value, locale));
     }

@@ -17,7 +17,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -46,11 +45,6 @@ public class SecurityConfiguration {
     };
   }
 
-  /** 403 in the envelope. */
-  private static AccessDeniedHandler forbidden(ErrorResponses errors) {
-    return (request, response, e) -> errors.writeJson(ErrorCode.FORBIDDEN, request, response);
-  }
-
   @Bean
   SecurityContextRepository securityContextRepository() {
     return new HttpSessionSecurityContextRepository();
@@ -62,7 +56,8 @@ public class SecurityConfiguration {
    */
   @Bean
   @Order(0)
-  SecurityFilterChain operations(HttpSecurity http, Accounts accounts, ErrorResponses errors)
+  SecurityFilterChain operations(
+      HttpSecurity http, Accounts accounts, ErrorResponses errors, AuditLog audit, Clock clock)
       throws Exception {
     http.securityMatcher("/actuator/**")
         .csrf(csrf -> csrf.disable())
@@ -72,7 +67,7 @@ public class SecurityConfiguration {
         .exceptionHandling(
             ex ->
                 ex.authenticationEntryPoint(unauthorized(errors, BASIC))
-                    .accessDeniedHandler(forbidden(errors)))
+                    .accessDeniedHandler(new ApiAccessDenied(errors, audit, clock)))
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers("/actuator/health", "/actuator/health/**")
@@ -89,7 +84,9 @@ public class SecurityConfiguration {
       ApiKeys apiKeys,
       Accounts accounts,
       io.latchkey.core.usertoken.UserTokens userTokens,
-      ErrorResponses errors)
+      ErrorResponses errors,
+      AuditLog audit,
+      Clock clock)
       throws Exception {
     http.securityMatcher("/api/**")
         .csrf(csrf -> csrf.disable())
@@ -101,7 +98,7 @@ public class SecurityConfiguration {
         .exceptionHandling(
             ex ->
                 ex.authenticationEntryPoint(unauthorized(errors, BEARER_OR_BASIC))
-                    .accessDeniedHandler(forbidden(errors)))
+                    .accessDeniedHandler(new ApiAccessDenied(errors, audit, clock)))
         .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'")))
         .authorizeHttpRequests(
             auth ->

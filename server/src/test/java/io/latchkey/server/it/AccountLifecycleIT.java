@@ -113,6 +113,74 @@ class AccountLifecycleIT extends ServerIT {
     assertThat(events.path(0).path("detail").asString()).contains("lost phone, ticket 12");
   }
 
+  @Test
+  void aBlockSignsTheUserOutOfEveryBrowserAndTheUnblockDoesNotSignThemBackIn() {
+    EnrolledUser user = WizardClient.enrollNewUser(api, newUsername("bree"), clock.instant());
+    clock.nextStep(30);
+    WizardClient laptop = signedInWithFactor(user);
+    clock.nextStep(30);
+    WizardClient phone = signedInWithFactor(user);
+    String laptopCookie = laptop.sessionCookie().orElseThrow();
+
+    Response blocked = lifecycle(user.username(), "block", "laptop stolen, ticket 31");
+    assertThat(blocked.status()).as(blocked.body()).isEqualTo(200);
+    assertThat(laptop.get("/account").location()).contains("/login");
+    assertThat(phone.get("/account").location()).contains("/login");
+    Response unblocked = lifecycle(user.username(), "unblock", "laptop found");
+    assertThat(unblocked.status()).as(unblocked.body()).isEqualTo(200);
+
+    // Whoever kept the laptop's cookie gets nothing from it after the unblock either.
+    WizardClient thief = new WizardClient(baseUrl());
+    thief.useSessionCookie(laptopCookie);
+    assertThat(thief.get("/account").location()).contains("/login");
+    JsonNode events =
+        api.adminGet("/api/v1/admin/audit?type=user.blocked&username=" + user.username())
+            .json()
+            .path("events");
+    assertThat(events.path(0).path("actor").asString()).isEqualTo("admin");
+    assertThat(events.path(0).path("detail").asString())
+        .contains("laptop stolen, ticket 31")
+        // The laptop, the phone, and the browser that registered the authenticator.
+        .contains("3 signed-in sessions ended");
+    // The user is told of the block and of the unblock, with who acted, never the admin's note.
+    JsonNode notices = api.adminGet("/api/v1/admin/users/" + user.username() + "/notices").json();
+    assertThat(notices.toString())
+        .contains("\"account_blocked\"")
+        .contains("\"account_unblocked\"")
+        .contains(blocked.correlationId())
+        .doesNotContain("ticket 31");
+    clock.nextStep(30);
+    assertThat(signedInWithFactor(user).get("/account").status())
+        .as("a fresh sign-in works")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void disablingSignsTheUserOutAndTellsThem() {
+    EnrolledUser user = WizardClient.enrollNewUser(api, newUsername("dani"), clock.instant());
+    clock.nextStep(30);
+    WizardClient browser = signedInWithFactor(user);
+
+    Response disabled = lifecycle(user.username(), "disable", "contract ended");
+
+    assertThat(browser.get("/account").location()).contains("/login");
+    assertThat(api.adminGet("/api/v1/admin/users/" + user.username() + "/notices").body())
+        .contains("\"account_disabled\"")
+        .contains(disabled.correlationId())
+        .doesNotContain("contract ended");
+  }
+
+  private WizardClient signedInWithFactor(EnrolledUser user) {
+    WizardClient browser = new WizardClient(baseUrl());
+    browser.signInOrFail(user.username(), user.password());
+    Page verified =
+        browser.post(
+            "/login/verify", Map.of("code", WizardClient.code(user.secret(), clock.instant())));
+    assertThat(verified.redirectPath()).isEqualTo("/account");
+    assertThat(browser.get("/account").status()).isEqualTo(200);
+    return browser;
+  }
+
   private Response lifecycle(String username, String action, String reason) {
     return api.adminPost(
         "/api/v1/admin/users/" + username + "/" + action, Map.of("reason", reason));

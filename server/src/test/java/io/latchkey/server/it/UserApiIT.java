@@ -195,6 +195,25 @@ class UserApiIT extends ServerIT {
     assertThat(upload.errorCode()).isEqualTo("user_blocked");
     assertThat(api.auditByCorrelationId(refused.correlationId()).toString())
         .contains("user_session.rejected");
+
+    // The block revoked the token: unblocking within its ten minutes does not bring it back.
+    Response unblock =
+        api.adminPost(
+            "/api/v1/admin/users/" + alice.username() + "/unblock", Map.of("reason", "found it"));
+    assertThat(unblock.status()).as(unblock.body()).isEqualTo(200);
+    Response afterUnblock = users.getBackup(token);
+    assertThat(afterUnblock.status()).isEqualTo(401);
+    assertThat(afterUnblock.errorCode()).isEqualTo("unauthorized");
+    clock.nextStep(30);
+    assertThat(users.getBackup(users.token(alice.username(), code(alice))).status())
+        .as("a fresh sign-in works")
+        .isEqualTo(404);
+    JsonNode blocked =
+        api.adminGet("/api/v1/admin/audit?type=user.blocked&username=" + alice.username())
+            .json()
+            .path("events");
+    // The token and the browser that registered the authenticator.
+    assertThat(blocked.path(0).path("detail").asString()).contains("2 signed-in sessions ended");
   }
 
   @Test

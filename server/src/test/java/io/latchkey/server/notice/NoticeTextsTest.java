@@ -85,6 +85,25 @@ class NoticeTextsTest {
   }
 
   @Test
+  void anAutomaticBlockSaysWhichRuleInWordsAndAnUnknownCaseKeepsItsName() {
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("rule", "too_many_push_refusals");
+    facts.put("counted", "5");
+    String body = texts.mailBody(notice(NoticeKind.AUTO_BLOCKED, "192.0.2.7", facts));
+
+    assertThat(body)
+        .startsWith("Your account was blocked after unusual activity\n\n")
+        .contains("signed out")
+        .contains(
+            "Why: Too many sign-in requests to your phone were denied or reported\nHow many: 5\n")
+        .contains("理由: スマートフォンへのサインイン要求が何度も拒否または報告されました\n回数: 5\n");
+    NoticeTexts.View unknown =
+        texts.view(
+            notice(NoticeKind.AUTO_BLOCKED, "", Map.of("rule", "a_rule_of_later")), Locale.ENGLISH);
+    assertThat(unknown.facts()).extracting(NoticeTexts.Fact::value).contains("a_rule_of_later");
+  }
+
+  @Test
   void everyKindHasWordsInBothLanguages() {
     for (NoticeKind kind : NoticeKind.values()) {
       Notice notice = notice(kind, "192.0.2.7", Map.of());

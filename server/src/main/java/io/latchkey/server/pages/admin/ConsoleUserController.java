@@ -91,8 +91,8 @@ public class ConsoleUserController implements AdminPage {
     try {
       String why = reason(reason);
       switch (action) {
-        case "block" -> accounts.block(username, why, context);
-        case "unblock" -> accounts.unblock(username, why, context);
+        case "block" -> lifecycle.block(user, why, context);
+        case "unblock" -> lifecycle.unblock(user, why, context);
         case "disable" -> lifecycle.disable(user, why, context);
         case "enable" -> flash.addFlashAttribute("removed", lifecycle.enable(user, why, context));
         case "reset-mfa" ->

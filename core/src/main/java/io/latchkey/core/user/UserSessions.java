@@ -1,0 +1,26 @@
+package io.latchkey.core.user;
+
+import java.time.Instant;
+
+/**
+ * Every place a user is signed in: browser sessions and user API tokens. When a user is blocked or
+ * disabled, all of them end at once, so that an unblock or an enable later opens nothing that was
+ * signed in before: whoever held such a session (perhaps the reason for the block) must sign in
+ * again with the password and a factor.
+ */
+@FunctionalInterface
+public interface UserSessions {
+  /**
+   * Ends every session of the user, on every node.
+   *
+   * @return how many were ended
+   */
+  int endAll(UserId user, Instant at);
+
+  /** A sentence for the audit record: "; 2 signed-in sessions ended". */
+  static String ended(int count) {
+    return count == 0
+        ? ""
+        : "; " + count + (count == 1 ? " signed-in session" : " signed-in sessions") + " ended";
+  }
+}

@@ -1,0 +1,36 @@
+package io.latchkey.server.security;
+
+import io.latchkey.core.user.UserId;
+import io.latchkey.core.user.UserSessions;
+import io.latchkey.core.usertoken.UserTokenRepository;
+import java.time.Instant;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every session of a user, in the database that all nodes share: browser sessions (Spring Session,
+ * indexed by the user's ID as principal name, {@link SignedInUser#getName}) are deleted, and user
+ * API tokens are revoked. A node that served one of them finds nothing on its next request.
+ */
+@Component
+public class AllUserSessions implements UserSessions {
+  private final FindByIndexNameSessionRepository<? extends Session> browsers;
+  private final UserTokenRepository tokens;
+
+  public AllUserSessions(
+      FindByIndexNameSessionRepository<? extends Session> browsers, UserTokenRepository tokens) {
+    this.browsers = browsers;
+    this.tokens = tokens;
+  }
+
+  @Override
+  public int endAll(UserId user, Instant at) {
+    int ended = tokens.revokeAllForUser(user, at);
+    for (String id : browsers.findByPrincipalName(user.value().toString()).keySet()) {
+      browsers.deleteById(id);
+      ended++;
+    }
+    return ended;
+  }
+}

@@ -1,0 +1,74 @@
+package io.latchkey.server.security;
+
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditEventType;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.server.web.Correlation;
+import io.latchkey.server.web.ErrorResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * 403 in the envelope for the API and the operations endpoints, audited with who asked
+ * (SECURITY-TESTS G3): a user's password over HTTP Basic at {@code /api/v1/admin}, an application's
+ * key at a user's path, a user token at an application's. The admin finds the attempt by the
+ * correlation ID the caller got, or by the user.
+ */
+public final class ApiAccessDenied implements AccessDeniedHandler {
+  private final ErrorResponses errors;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public ApiAccessDenied(ErrorResponses errors, AuditLog audit, Clock clock) {
+    this.errors = errors;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+      throws IOException {
+    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+    Object principal = authentication == null ? null : authentication.getPrincipal();
+    AuditEvent.Builder event = null;
+    switch (principal) {
+      case SignedInUser who ->
+          event =
+              AuditEvent.of(
+                      AuditEventType.REQUEST_REJECTED,
+                      Correlation.context(request, who.username()),
+                      clock.instant())
+                  .user(who.userId(), who.username());
+      case ApiUser who ->
+          event =
+              AuditEvent.of(
+                      AuditEventType.REQUEST_REJECTED,
+                      Correlation.context(request, who.actor()),
+                      clock.instant())
+                  .user(who.userId(), who.username());
+      case ApiClient app ->
+          event =
+              AuditEvent.of(
+                  AuditEventType.REQUEST_REJECTED,
+                  Correlation.context(request, app.actor()),
+                  clock.instant());
+      case null, default -> {}
+    }
+    if (event != null) {
+      audit.record(
+          event
+              .failure(ErrorCode.FORBIDDEN.code())
+              .detail(request.getMethod() + " " + request.getRequestURI() + ": not allowed")
+              .build());
+    }
+    errors.writeJson(ErrorCode.FORBIDDEN, request, response);
+  }
+}
