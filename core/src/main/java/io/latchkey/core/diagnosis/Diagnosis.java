@@ -19,4 +19,9 @@ public record Diagnosis(
   public boolean explained() {
     return !findings.isEmpty();
   }
+
+  /** The verdict in a sentence: the first finding's cause, or that no rule explains the events. */
+  public String summary(java.util.Locale locale) {
+    return explained() ? findings.getFirst().cause(locale) : Text.of("unexplained").render(locale);
+  }
 }

@@ -118,41 +118,36 @@ public final class Diagnostician {
     block.filter(b -> !evidence.contains(b)).ifPresent(evidence::add);
     boolean disabled = user.map(u -> u.status() == UserStatus.DISABLED).orElse(false);
     String name = user.map(u -> u.username().value()).orElse(refusals.getFirst().username());
-    StringBuilder cause = new StringBuilder();
+    List<Text> cause = new ArrayList<>();
     if (disabled) {
-      cause.append("The user ").append(name).append(" is disabled.");
+      cause.add(Text.of("user_disabled.cause", name));
     } else {
-      cause.append("The user ").append(name).append(" is blocked");
-      block.ifPresent(
-          b ->
-              cause
-                  .append(" since ")
-                  .append(b.at())
-                  .append(
-                      AUTOMATIC.contains(b.reason())
-                          ? " automatically (by policy, during a request of "
-                              + (b.actor().isEmpty() ? "the system" : b.actor())
-                              + ")"
-                          : " by " + (b.actor().isEmpty() ? "the system" : b.actor()))
-                  .append(": ")
-                  .append(b.detail()));
-      user.filter(u -> u.blockedReason() != null && block.isEmpty())
-          .ifPresent(u -> cause.append(": ").append(u.blockedReason()));
-      cause.append(
-          user.map(u -> u.status() == UserStatus.BLOCKED).orElse(true)
-              ? ". Every sign-in, registration and code is refused until an administrator unblocks."
-              : ". (The user has been unblocked since.)");
+      if (block.isPresent()) {
+        AuditEvent b = block.get();
+        Object actor = b.actor().isEmpty() ? Text.of("actor.system") : b.actor();
+        cause.add(
+            Text.of(
+                AUTOMATIC.contains(b.reason())
+                    ? "user_blocked.cause.auto"
+                    : "user_blocked.cause.admin",
+                name,
+                b.at().toString(),
+                actor,
+                b.detail()));
+      } else if (user.map(u -> u.blockedReason() != null).orElse(false)) {
+        cause.add(Text.of("user_blocked.cause.reason", name, user.get().blockedReason()));
+      } else {
+        cause.add(Text.of("user_blocked.cause.plain", name));
+      }
+      cause.add(
+          Text.of(
+              user.map(u -> u.status() == UserStatus.BLOCKED).orElse(true)
+                  ? "user_blocked.cause.still"
+                  : "user_blocked.cause.unblocked"));
     }
-    String remedy =
-        disabled
-            ? "Enable the user if they should have access again; they then register a new method."
-            : "Check with the user that the failed attempts or the reported request were theirs"
-                + " (not an attacker's), then unblock: latchkey admin unblock "
-                + name
-                + " --reason \"...\".";
+    Text remedy = disabled ? Text.of("user_disabled.remedy") : Text.of("user_blocked.remedy", name);
     return Optional.of(
-        new Finding(
-            disabled ? "user_disabled" : "user_blocked", cause.toString(), remedy, evidence));
+        new Finding(disabled ? "user_disabled" : "user_blocked", cause, List.of(remedy), evidence));
   }
 
   /** A registration link that was used, replaced by a newer one, expired, or never issued. */
@@ -167,28 +162,20 @@ public final class Diagnostician {
       return Optional.empty();
     }
     AuditEvent refusal = refusals.getFirst();
-    String who = refusal.username().isEmpty() ? "" : " for " + refusal.username();
-    String cause =
+    String kind =
         switch (refusal.reason()) {
-          case "link_used" ->
-              "The registration link" + who + " was opened after it had already been used once.";
-          case "link_revoked" ->
-              "The registration link"
-                  + who
-                  + " was replaced by a newer one, so it stopped working.";
-          case "link_expired" -> "The registration link" + who + " expired before it was opened.";
-          default ->
-              "The link the user opened is not a registration link this server issued (mistyped,"
-                  + " cut off by the mail program, or forged).";
+          case "link_used", "link_revoked", "link_expired" -> refusal.reason();
+          default -> "link_unknown";
         };
-    String remedy =
-        "Issue a new link and send it again: latchkey admin registration-link "
-            + (refusal.username().isEmpty() ? "NAME" : refusal.username())
-            + (refusal.reason().equals("link_used")
-                ? ". If the user did not use the first one themselves, someone else may have"
-                    + " registered with it: check the user's methods and reset their MFA first."
-                : ".");
-    return Optional.of(new Finding("link_expired", cause, remedy, refusals));
+    Text cause =
+        refusal.username().isEmpty() || kind.equals("link_unknown")
+            ? Text.of(kind + ".cause")
+            : Text.of(kind + ".cause.user", refusal.username());
+    List<Text> remedy =
+        List.of(
+            Text.of("link.remedy", refusal.username().isEmpty() ? "NAME" : refusal.username()),
+            Text.of(kind.equals("link_used") ? "link.remedy.used" : "link.remedy.end"));
+    return Optional.of(new Finding("link_expired", List.of(cause), remedy, refusals));
   }
 
   private Optional<Finding> refused(List<AuditEvent> timeline, String code) {
@@ -202,13 +189,7 @@ public final class Diagnostician {
     AuditEvent last = refusals.getLast();
     return Optional.of(
         new Finding(
-            code,
-            "The phone's posture did not meet policy. " + last.detail(),
-            "Ask the user to fix the rule named above on the phone (the page and the app showed"
-                + " the same sentence), then select Next for a new QR code. If such devices are"
-                + " acceptable, set the rule to warn in the policy (latchkey admin policy set"
-                + " push.posture.RULE=warn --reason \"...\").",
-            refusals));
+            code, Text.of(code + ".cause", last.detail()), Text.of(code + ".remedy"), refusals));
   }
 
   private Optional<Finding> networkMismatch(List<AuditEvent> timeline) {
@@ -228,18 +209,10 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "network_mismatch",
-            (refused
-                    ? "The browser and the phone came from different networks, and the network rule"
-                        + " refuses that. "
-                    : "The browser and the phone came from different networks (allowed with a"
-                        + " warning). ")
-                + last.detail()
-                + " This is typical of a VPN turned on for only one of them, or of a phone on"
-                + " mobile data while the computer is on the office network.",
-            "Ask the user to put both on the same network (turn the VPN off on both, or on for"
-                + " both) and select Next. If your VPN legitimately routes only one of them, widen"
-                + " the policy's push.network.ipv4-prefix or set push.network.rule to warn (latchkey"
-                + " admin policy set push.network.rule=warn --reason \"...\").",
+            Text.of(
+                refused ? "network_mismatch.cause.refused" : "network_mismatch.cause.warned",
+                last.detail()),
+            Text.of("network_mismatch.remedy"),
             evidence));
   }
 
@@ -251,13 +224,8 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "session_lost",
-            "The browser's session was lost or stale at "
-                + lost.getLast().at()
-                + ": the request came without a valid session cookie (cookies blocked or cleared,"
-                + " an old tab, a browser extension, or the session expired). "
-                + lost.getLast().detail(),
-            "Ask the user to sign in again, preferably in a private window with extensions off;"
-                + " the registration resumes where it was.",
+            Text.of("session_lost.cause", lost.getLast().at().toString(), lost.getLast().detail()),
+            Text.of("session_lost.remedy"),
             lost));
   }
 
@@ -277,9 +245,8 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "clock_skew",
-            "The phone's clock is wrong. " + skew.getLast().detail(),
-            "Ask the user to set the phone's date and time to automatic (network time), then try"
-                + " again; codes made with a wrong clock never match.",
+            Text.of("clock_skew.cause", skew.getLast().detail()),
+            Text.of("clock_skew.remedy"),
             skew));
   }
 
@@ -318,13 +285,13 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "device_never_reached_server",
-            "The QR code was shown"
-                + shown.map(s -> " at " + s.at() + " to a browser at " + s.ip()).orElse("")
-                + ", but no phone presented its activation code before the deadline: the phone"
-                + " never reached the server.",
-            "Ask the user to check the phone's internet connection (Wi-Fi or mobile data, no"
-                + " captive portal or blocking VPN) and that the app can open the server's address,"
-                + " then select Next for a new QR code and scan it again.",
+            shown
+                .map(
+                    x ->
+                        Text.of(
+                            "device_never_reached_server.cause.shown", x.at().toString(), x.ip()))
+                .orElse(Text.of("device_never_reached_server.cause")),
+            Text.of("device_never_reached_server.remedy"),
             evidence));
   }
 
@@ -357,13 +324,8 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "test_request_not_delivered",
-            "The phone activated, but the test request never reached it: the app had no open push"
-                + " connection (it was not running or not listening, or notifications are off)"
-                + " until the deadline "
-                + timeout.get().detail(),
-            "Ask the user to open the Latchkey app and keep it running (latchkey app listen), with"
-                + " notifications on, then select Next: the test request is sent again to the same"
-                + " phone.",
+            Text.of("test_request_not_delivered.cause", timeout.get().detail()),
+            Text.of("test_request_not_delivered.remedy"),
             evidence));
   }
 
@@ -388,11 +350,8 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "test_request_not_answered",
-            "The test request reached the phone at "
-                + deliveries.getFirst().at()
-                + " but was not approved before the deadline.",
-            "Ask the user to open the request in the app and type the number the page shows;"
-                + " select Next to send it again.",
+            Text.of("test_request_not_answered.cause", deliveries.getFirst().at().toString()),
+            Text.of("test_request_not_answered.remedy"),
             evidence));
   }
 
@@ -425,12 +384,10 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "deadline_passed_idle",
-            "The QR code was shown"
-                + shown.map(s -> " at " + s.at()).orElse("")
-                + " and no code was typed before the deadline: the step timed out while nothing"
-                + " happened (the user was away, or could not scan).",
-            "Ask the user to select Next for a new QR code and to type the app's code within the"
-                + " step's time limit (latchkey.registration-step-deadline).",
+            shown
+                .map(x -> Text.of("deadline_passed_idle.cause.shown", x.at().toString()))
+                .orElse(Text.of("deadline_passed_idle.cause")),
+            Text.of("deadline_passed_idle.remedy"),
             evidence));
   }
 

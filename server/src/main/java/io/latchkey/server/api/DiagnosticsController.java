@@ -30,13 +30,16 @@ public class DiagnosticsController {
       description =
           "The events of that request and of the registration or sign-in it belongs to, and a"
               + " verdict: findings (cause, remedy, evidence), most specific first, or"
-              + " 'unexplained' with the events. Each look-up is audited (diagnosis.viewed).")
+              + " 'unexplained' with the events. Each look-up is audited (diagnosis.viewed)."
+              + " Summary, causes and remedies are in Japanese for Accept-Language: ja, else in"
+              + " English (language says which); quoted audit details stay as recorded.")
   @GetMapping(
       path = "/api/v1/diagnostics/{correlationId}",
       produces = MediaType.APPLICATION_JSON_VALUE)
   public Map<String, Object> diagnose(
       @PathVariable("correlationId") String correlationId,
-      jakarta.servlet.http.HttpServletRequest request) {
+      jakarta.servlet.http.HttpServletRequest request,
+      java.util.Locale locale) {
     CorrelationId id =
         CorrelationId.parse(correlationId)
             .orElseThrow(
@@ -51,21 +54,26 @@ public class DiagnosticsController {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("correlationId", id.value());
     out.put("verdict", diagnosis.explained() ? "explained" : "unexplained");
-    out.put(
-        "summary",
-        diagnosis.explained()
-            ? diagnosis.findings().getFirst().cause()
-            : "No rule explains these events; read the timeline below.");
-    out.put("findings", diagnosis.findings().stream().map(DiagnosticsController::view).toList());
+    out.put("language", language(locale));
+    out.put("summary", diagnosis.summary(java.util.Locale.forLanguageTag(language(locale))));
+    out.put("findings", diagnosis.findings().stream().map(f -> view(f, locale)).toList());
     out.put("timeline", diagnosis.timeline().stream().map(AuditExports::view).toList());
     return out;
   }
 
-  private static Map<String, Object> view(Finding finding) {
+  /**
+   * The language of cause, remedy and summary: Japanese if the caller asks for it, else English.
+   */
+  static String language(java.util.Locale locale) {
+    return locale.getLanguage().equals("ja") ? "ja" : "en";
+  }
+
+  private static Map<String, Object> view(Finding finding, java.util.Locale locale) {
+    java.util.Locale in = java.util.Locale.forLanguageTag(language(locale));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("code", finding.code());
-    out.put("cause", finding.cause());
-    out.put("remedy", finding.remedy());
+    out.put("cause", finding.cause(in));
+    out.put("remedy", finding.remedy(in));
     out.put("evidence", finding.evidence().stream().map(AuditExports::view).toList());
     return out;
   }

@@ -382,6 +382,26 @@ class AdminConsoleIT extends ServerIT {
     assertThat(text("done")).isEqualTo(username + " をブロックしました。管理者がブロックを解除するまで、このユーザーからは何も受け付けません。");
     assertThat(text("status")).isEqualTo("ブロック中");
 
+    // The diagnosis of the block says cause and remedy in Japanese; the reason stays as typed.
+    String blockId =
+        api.adminGet("/api/v1/admin/audit?type=user.blocked&username=" + username)
+            .json()
+            .path("events")
+            .path(0)
+            .path("correlationId")
+            .asString();
+    browser.get(baseUrl() + "/admin/diagnose?id=" + blockId);
+    WebElement finding = browser.findElement(By.id("finding-1"));
+    assertThat(finding.getAttribute("data-code")).isEqualTo("user_blocked");
+    assertThat(finding.findElement(By.cssSelector(".cause")).getText())
+        .startsWith("ユーザー " + username + " は ")
+        .contains(operator + " によりブロックされています")
+        .contains("テストのため")
+        .endsWith("管理者がブロックを解除するまで、サインイン、登録、コードはすべて拒否されます。");
+    assertThat(finding.findElement(By.cssSelector(".remedy")).getText())
+        .startsWith("失敗した試行や報告された要求が")
+        .contains("latchkey admin unblock " + username);
+
     browser.get(baseUrl() + "/admin/diagnose?id=not-an-id");
     assertThat(text("error-code")).isEqualTo("bad_request");
     assertThat(text("error-message")).isEqualTo("リクエストを理解できませんでした。入力内容を確認して、もう一度お試しください。");

@@ -80,6 +80,21 @@ class DiagnosisIT extends ServerIT {
         .contains("127.0.0.1")
         .contains("VPN");
     assertThat(finding.path("evidence").toString()).contains("push_registration.refused");
+
+    // Asked in Japanese, the same verdict in Japanese, the addresses quoted as recorded.
+    JsonNode ja = diagnose(page.textOf("correlation-id").orElseThrow(), "ja");
+    assertThat(ja.path("language").asString()).isEqualTo("ja");
+    JsonNode jaFinding = ja.path("findings").path(0);
+    assertThat(jaFinding.path("code").asString()).isEqualTo("network_mismatch");
+    assertThat(jaFinding.path("cause").asString())
+        .startsWith("ブラウザーとスマートフォンが異なるネットワークから接続しており")
+        .contains("198.51.100.7")
+        .contains("127.0.0.1")
+        .contains("VPN");
+    assertThat(jaFinding.path("remedy").asString()).startsWith("両方を同じネットワークにつなぐ");
+    assertThat(ja.path("summary").asString()).isEqualTo(jaFinding.path("cause").asString());
+    assertThat(diagnose(page.textOf("correlation-id").orElseThrow()).path("language").asString())
+        .isEqualTo("en");
   }
 
   @Test
@@ -209,6 +224,10 @@ class DiagnosisIT extends ServerIT {
     assertThat(diagnosis.path("verdict").asString()).isEqualTo("unexplained");
     assertThat(diagnosis.path("findings").size()).isZero();
     assertThat(diagnosis.path("timeline").toString()).contains("api_key.created");
+    assertThat(diagnosis.path("summary").asString())
+        .isEqualTo("No rule explains these events; read the timeline below.");
+    assertThat(diagnose(created.correlationId(), "ja").path("summary").asString())
+        .isEqualTo("これらのイベントを説明できる規則はありません。下のタイムラインを確認してください。");
   }
 
   @Test
@@ -229,6 +248,17 @@ class DiagnosisIT extends ServerIT {
   private JsonNode diagnose(String correlationId) {
     assertThat(correlationId).matches(CORRELATION_ID);
     Response response = api.adminGet("/api/v1/diagnostics/" + correlationId);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    return response.json();
+  }
+
+  private JsonNode diagnose(String correlationId, String language) {
+    Response response =
+        api.send(
+            api.asAdmin(api.request("/api/v1/diagnostics/" + correlationId))
+                .header("Accept-Language", language)
+                .GET()
+                .build());
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     return response.json();
   }

@@ -41,6 +41,7 @@ public class ConsoleDiagnoseController implements AdminPage {
       @RequestParam(name = "id", required = false) String id,
       HttpServletRequest request,
       HttpServletResponse response,
+      java.util.Locale locale,
       Model model) {
     admin.require();
     if (id == null || id.isBlank()) {
@@ -62,7 +63,8 @@ public class ConsoleDiagnoseController implements AdminPage {
       }
       model.addAttribute("id", correlationId.value());
       model.addAttribute("explained", diagnosis.explained());
-      model.addAttribute("findings", diagnosis.findings().stream().map(FindingView::of).toList());
+      model.addAttribute(
+          "findings", diagnosis.findings().stream().map(f -> FindingView.of(f, locale)).toList());
       model.addAttribute("flows", flows(diagnosis.timeline()));
       model.addAttribute(
           "timeline", diagnosis.timeline().stream().map(ConsoleViews.EventRow::of).toList());
@@ -75,11 +77,11 @@ public class ConsoleDiagnoseController implements AdminPage {
 
   record FindingView(
       String code, String cause, String remedy, List<ConsoleViews.EventRow> evidence) {
-    static FindingView of(Finding finding) {
+    static FindingView of(Finding finding, java.util.Locale locale) {
       return new FindingView(
           finding.code(),
-          finding.cause(),
-          finding.remedy(),
+          finding.cause(locale),
+          finding.remedy(locale),
           finding.evidence().stream().map(ConsoleViews.EventRow::of).toList());
     }
   }
