@@ -14,7 +14,6 @@ import io.latchkey.core.push.PushRefusalWatch;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
-import io.latchkey.core.user.UserSessions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -46,11 +45,9 @@ public final class AutoBlock implements RegistrationGuard, PushRefusalWatch {
   private final Supplier<AutoBlockRules> rules;
   private final Transactions transactions;
   private final Notices notices;
-  private final UserSessions sessions;
 
   /**
    * @param notices told, in the transaction of a block, so the user learns of it
-   * @param sessions ended on a block, so an unblock later reopens none of them
    */
   public AutoBlock(
       UserRepository users,
@@ -59,8 +56,7 @@ public final class AutoBlock implements RegistrationGuard, PushRefusalWatch {
       Clock clock,
       Supplier<AutoBlockRules> rules,
       Transactions transactions,
-      Notices notices,
-      UserSessions sessions) {
+      Notices notices) {
     this.users = users;
     this.activity = activity;
     this.audit = audit;
@@ -68,7 +64,6 @@ public final class AutoBlock implements RegistrationGuard, PushRefusalWatch {
     this.rules = rules;
     this.transactions = transactions;
     this.notices = notices;
-    this.sessions = sessions;
   }
 
   /**
@@ -157,18 +152,11 @@ public final class AutoBlock implements RegistrationGuard, PushRefusalWatch {
     if (!blocked) {
       return;
     }
-    int ended = sessions.endAll(user.id(), now);
-    String sessionsEnded = UserSessions.ended(ended);
     audit.record(
         AuditEvent.of(AuditEventType.USER_BLOCKED, context, now)
             .user(user.id(), user.username().value())
             .reason(kind)
-            .detail(
-                "Blocked automatically: "
-                    + evidence
-                    + " An administrator must unblock"
-                    + (sessionsEnded.isEmpty() ? "" : " (" + sessionsEnded.substring(2) + ")")
-                    + ".")
+            .detail("Blocked automatically: " + evidence + " An administrator must unblock.")
             .build());
   }
 

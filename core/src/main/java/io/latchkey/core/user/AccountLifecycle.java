@@ -25,10 +25,12 @@ import java.time.Instant;
  * again; a reset removes every method at once. Either also ends any registration in progress, so
  * nothing started before (possibly by someone else) can complete into a method afterwards.
  *
- * <p>A block or a disable ends every session the user has (browsers and user API tokens), so an
- * unblock or an enable later reopens none of them. Every change tells the user (a notice written in
- * the transaction of the change) who did it, never the administrator's reason, which may be an
- * internal note.
+ * <p>While a user is blocked or disabled, every request of a session of theirs is refused with that
+ * reason (so the page and the diagnosis say "blocked", not "session lost"); an unblock or an enable
+ * then ends every session the user had (browsers and user API tokens), so nothing signed in before
+ * the block, perhaps by the person it was meant to stop, works afterwards. Every change tells the
+ * user (a notice written in the transaction of the change) who did it, never the administrator's
+ * reason, which may be an internal note.
  */
 public final class AccountLifecycle {
   private final UserRepository users;
@@ -82,12 +84,11 @@ public final class AccountLifecycle {
           notices.send(user.id(), NoticeKind.ACCOUNT_BLOCKED, context, by(context));
           return null;
         });
-    int ended = sessions.endAll(user.id(), now);
     audit.record(
         AuditEvent.of(AuditEventType.USER_BLOCKED, context, now)
             .user(user.id(), user.username().value())
             .reason("admin")
-            .detail("blocked by " + context.actor() + ": " + why + UserSessions.ended(ended))
+            .detail("blocked by " + context.actor() + ": " + why)
             .build());
   }
 
@@ -106,13 +107,15 @@ public final class AccountLifecycle {
           notices.send(user.id(), NoticeKind.ACCOUNT_UNBLOCKED, context, by(context));
           return null;
         });
+    int ended = sessions.endAll(user.id(), clock.instant());
     audit.record(
         AuditEvent.of(AuditEventType.USER_UNBLOCKED, context, clock.instant())
             .user(user.id(), user.username().value())
             .detail(
                 "unblocked by "
                     + context.actor()
-                    + (reason == null || reason.isBlank() ? "" : ": " + reason.strip()))
+                    + (reason == null || reason.isBlank() ? "" : ": " + reason.strip())
+                    + UserSessions.ended(ended))
             .build());
   }
 
@@ -131,12 +134,11 @@ public final class AccountLifecycle {
           notices.send(user.id(), NoticeKind.ACCOUNT_DISABLED, context, by(context));
           return null;
         });
-    int ended = sessions.endAll(user.id(), now);
     audit.record(
         AuditEvent.of(AuditEventType.USER_DISABLED, context, now)
             .user(user.id(), user.username().value())
             .reason("admin")
-            .detail("disabled by " + context.actor() + ": " + why + UserSessions.ended(ended))
+            .detail("disabled by " + context.actor() + ": " + why)
             .build());
   }
 
@@ -157,6 +159,7 @@ public final class AccountLifecycle {
               notices.send(user.id(), NoticeKind.ACCOUNT_ENABLED, context, byAdmin(context, count));
               return count;
             });
+    int ended = sessions.endAll(user.id(), clock.instant());
     audit.record(
         AuditEvent.of(AuditEventType.USER_ENABLED, context, clock.instant())
             .user(user.id(), user.username().value())
@@ -167,7 +170,8 @@ public final class AccountLifecycle {
                     + (reason == null || reason.isBlank() ? "" : ": " + reason.strip())
                     + "; "
                     + removed
-                    + " method(s) removed, MFA is off until the user registers again")
+                    + " method(s) removed, MFA is off until the user registers again"
+                    + UserSessions.ended(ended))
             .build());
     return removed;
   }

@@ -3,10 +3,11 @@ package io.latchkey.core.user;
 import java.time.Instant;
 
 /**
- * Every place a user is signed in: browser sessions and user API tokens. When a user is blocked or
- * disabled, all of them end at once, so that an unblock or an enable later opens nothing that was
- * signed in before: whoever held such a session (perhaps the reason for the block) must sign in
- * again with the password and a factor.
+ * Every place a user is signed in: browser sessions and user API tokens. While the user is blocked
+ * or disabled each of them is refused with that reason; when an administrator unblocks or enables
+ * the user, all of them end at once, so that nothing signed in before works afterwards: whoever
+ * held such a session (perhaps the reason for the block) must sign in again with the password and a
+ * factor.
  */
 @FunctionalInterface
 public interface UserSessions {

@@ -30,8 +30,8 @@ import java.util.UUID;
  * only as its SHA-256.
  *
  * <p>A token never outlives its user's standing: {@link #authenticate} reads the user afresh on
- * every request, so blocking or disabling a user stops their tokens at once; the block or disable
- * also revokes them ({@link io.latchkey.core.user.UserSessions}), so an unblock within their
+ * every request, so blocking or disabling a user stops their tokens at once; the unblock or the
+ * enable revokes them ({@link io.latchkey.core.user.UserSessions}), so an unblock within their
  * lifetime does not bring them back.
  */
 public final class UserTokens {
@@ -127,9 +127,9 @@ public final class UserTokens {
     if (!looksLikeAToken(token)) {
       return Optional.empty();
     }
-    // Unexpired, revoked or not: a block or a disable revokes every token of the user, and the
-    // holder of one is still told why (below) while the block lasts; after an unblock the
-    // revoked token opens nothing.
+    // Unexpired, revoked or not: the holder of a token whose user is blocked or disabled is told
+    // why (below); the unblock or the enable revokes every token of the user, so it opens nothing
+    // afterwards.
     Optional<UserToken> found =
         tokens.findByHash(hash(token)).filter(t -> clock.instant().isBefore(t.expiresAt()));
     if (found.isEmpty()) {

@@ -11,7 +11,6 @@ import io.latchkey.core.notice.Notices;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
-import io.latchkey.core.user.UserSessions;
 import io.latchkey.core.user.UserStatus;
 import java.time.Clock;
 import java.util.Map;
@@ -31,12 +30,10 @@ public final class Lockout {
   private final Supplier<LockoutPolicy> policy;
   private final Transactions transactions;
   private final Notices notices;
-  private final UserSessions sessions;
 
   /**
    * @param policy read on every attempt, so a changed threshold applies at once
    * @param notices told, in the transaction of a block, so the user learns of it
-   * @param sessions ended on a block, so an unblock later reopens none of them
    */
   public Lockout(
       UserRepository users,
@@ -44,15 +41,13 @@ public final class Lockout {
       Clock clock,
       Supplier<LockoutPolicy> policy,
       Transactions transactions,
-      Notices notices,
-      UserSessions sessions) {
+      Notices notices) {
     this.users = users;
     this.audit = audit;
     this.clock = clock;
     this.policy = policy;
     this.transactions = transactions;
     this.notices = notices;
-    this.sessions = sessions;
   }
 
   /** Refuses a user who is not active. */
@@ -123,7 +118,6 @@ public final class Lockout {
               return true;
             });
     if (blocked) {
-      int ended = sessions.endAll(user.id(), clock.instant());
       audit.record(
           AuditEvent.of(AuditEventType.USER_BLOCKED, context, clock.instant())
               .user(user.id(), user.username().value())
@@ -131,9 +125,7 @@ public final class Lockout {
               .detail(
                   "Blocked automatically after "
                       + reason
-                      + ". Time alone never resets the count. An administrator must unblock"
-                      + UserSessions.ended(ended)
-                      + ".")
+                      + ". Time alone never resets the count. An administrator must unblock.")
               .build());
     }
   }

@@ -18,7 +18,6 @@ import io.latchkey.core.testing.InMemoryAuditLog;
 import io.latchkey.core.testing.InMemoryNoticeRepository;
 import io.latchkey.core.testing.InMemoryUserRepository;
 import io.latchkey.core.testing.MutableClock;
-import io.latchkey.core.testing.RecordingUserSessions;
 import io.latchkey.core.testing.Requests;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserId;
@@ -53,7 +52,6 @@ class AutoBlockTest {
         }
       };
   private final InMemoryNoticeRepository noticeStore = new InMemoryNoticeRepository();
-  private final RecordingUserSessions sessions = new RecordingUserSessions();
   private final AutoBlock autoBlock =
       new AutoBlock(
           users,
@@ -67,8 +65,7 @@ class AutoBlockTest {
               users,
               audit,
               clock,
-              new NoticePolicy(true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5))),
-          sessions);
+              new NoticePolicy(true, 3, Duration.ofMinutes(1), Duration.ofMinutes(5))));
 
   /** What the wizard does: ask, then record the attempt. */
   private void attempt(User user, RequestContext context) {
@@ -107,14 +104,12 @@ class AutoBlockTest {
   }
 
   @Test
-  void anAutomaticBlockTellsTheUserWhyAndSignsThemOutEverywhere() {
+  void anAutomaticBlockTellsTheUserWhyOnce() {
     User user = users.add("gina", T0);
-    sessions.open(user.id(), 2);
     for (int i = 0; i < 4; i++) {
       attempt(user, Requests.by("gina"));
     }
     assertThat(noticeStore.all()).isEmpty();
-    assertThat(sessions.ended()).isEmpty();
 
     RequestContext fifth = Requests.by("gina");
     assertThatThrownBy(() -> attempt(user, fifth)).isInstanceOf(LatchkeyException.class);
@@ -127,16 +122,11 @@ class AutoBlockTest {
     assertThat(told.facts())
         .containsEntry("rule", AutoBlock.TOO_MANY_REGISTRATIONS)
         .containsEntry("counted", "4");
-    assertThat(sessions.ended()).containsExactly(user.id());
-    assertThat(sessions.openFor(user.id())).isZero();
-    assertThat(audit.ofType(AuditEventType.USER_BLOCKED).getFirst().detail())
-        .contains("2 signed-in sessions ended");
 
-    // Blocked already: the next attempt neither tells the user again nor ends anything again.
+    // Blocked already: the next attempt does not tell the user again.
     assertThatThrownBy(() -> attempt(users.get(user.id()), Requests.by("gina")))
         .isInstanceOf(LatchkeyException.class);
     assertThat(noticeStore.all()).hasSize(1);
-    assertThat(sessions.ended()).hasSize(1);
   }
 
   @Test

@@ -77,8 +77,7 @@ public final class CoreFixture {
             clock,
             () -> new LockoutPolicy(lockoutThreshold),
             new DirectTransactions(),
-            notices,
-            sessions);
+            notices);
     enrollment =
         new EnrollmentService(
             enrollments,

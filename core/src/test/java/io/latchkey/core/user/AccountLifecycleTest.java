@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Block, unblock and disable by an administrator: audited with who acted, the user told who did it
- * (never the reason, an internal note), and every session of theirs ended at the block, so an
- * unblock reopens nothing. Enable and reset are tested end to end in the server's
- * AccountLifecycleIT, where the methods they remove are real.
+ * (never the reason, an internal note), and every session of theirs ended at the unblock, so
+ * nothing signed in before the block works after it. Enable and reset are tested end to end in the
+ * server's AccountLifecycleIT, where the methods they remove are real.
  */
 class AccountLifecycleTest {
   private final CoreFixture core = new CoreFixture(5);
@@ -56,14 +56,12 @@ class AccountLifecycleTest {
     assertThat(block.actor()).isEqualTo("root");
     assertThat(block.reason()).isEqualTo("admin");
     assertThat(block.userId()).isEqualTo(alice.id());
-    assertThat(block.detail())
-        .contains("root")
-        .contains("lost her phone")
-        .contains("3 signed-in sessions ended");
-    assertThat(core.sessions.openFor(alice.id())).isZero();
+    assertThat(block.detail()).isEqualTo("blocked by root: lost her phone");
+    // While blocked, each session is refused as blocked (not lost); the unblock ends them.
+    assertThat(core.sessions.ended()).isEmpty();
 
     RequestContext ops = Requests.by("ops");
-    lifecycle.unblock(alice, "found it", ops);
+    lifecycle.unblock(core.reload(alice), "found it", ops);
 
     User unblocked = core.reload(alice);
     assertThat(unblocked.status()).isEqualTo(UserStatus.ACTIVE);
@@ -72,7 +70,9 @@ class AccountLifecycleTest {
     AuditEvent unblock = core.audit.single(AuditEventType.USER_UNBLOCKED);
     assertThat(unblock.actor()).isEqualTo("ops");
     assertThat(unblock.correlationId()).isEqualTo(ops.correlationId());
-    assertThat(unblock.detail()).contains("ops").contains("found it");
+    assertThat(unblock.detail())
+        .isEqualTo("unblocked by ops: found it; 3 signed-in sessions ended");
+    assertThat(core.sessions.openFor(alice.id())).isZero();
 
     List<Notice> told = core.noticeStore.all();
     assertThat(told)
@@ -85,26 +85,30 @@ class AccountLifecycleTest {
   }
 
   @Test
-  void disablingTellsTheUserAndEndsEverySession() {
+  void disablingTellsTheUserWhoDidIt() {
     core.sessions.open(alice.id(), 1);
 
     lifecycle.disable(alice, "left the company", root);
 
     assertThat(core.reload(alice).status()).isEqualTo(UserStatus.DISABLED);
-    assertThat(core.sessions.ended()).containsExactly(alice.id());
     assertThat(core.audit.single(AuditEventType.USER_DISABLED).detail())
-        .contains("disabled by root: left the company; 1 signed-in session ended");
+        .isEqualTo("disabled by root: left the company");
+    assertThat(core.sessions.ended()).as("ended by the enable").isEmpty();
     Notice told = core.noticeStore.all().getFirst();
     assertThat(told.kind()).isEqualTo(NoticeKind.ACCOUNT_DISABLED);
     assertThat(told.facts()).containsEntry("by", "root").doesNotContainValue("left the company");
   }
 
   @Test
-  void blockWithoutAReasonSaysAnAdministratorDidIt() {
+  void blockWithoutAReasonSaysAnAdministratorDidItAndAnUnblockWithNoSessionSaysNoneEnded() {
     lifecycle.block(alice, "  ", root);
+    lifecycle.unblock(core.reload(alice), null, root);
 
-    assertThat(core.reload(alice).blockedReason()).isEqualTo("blocked by an administrator");
-    assertThat(core.audit.single(AuditEventType.USER_BLOCKED).detail()).doesNotContain("session");
+    assertThat(core.audit.single(AuditEventType.USER_BLOCKED).detail())
+        .isEqualTo("blocked by root: blocked by an administrator");
+    assertThat(core.audit.single(AuditEventType.USER_UNBLOCKED).detail())
+        .isEqualTo("unblocked by root");
+    assertThat(core.sessions.ended()).containsExactly(alice.id());
   }
 
   @Test
@@ -118,7 +122,7 @@ class AccountLifecycleTest {
     assertThat(core.noticeStore.all())
         .extracting(Notice::kind)
         .containsExactly(NoticeKind.ACCOUNT_BLOCKED);
-    assertThat(core.sessions.ended()).hasSize(1);
+    assertThat(core.sessions.ended()).isEmpty();
   }
 
   /** A dependency that block, unblock and disable never touch: any call fails the test. */

@@ -48,12 +48,10 @@ class LockoutTest {
     assertThat(core.reload(alice).status()).isEqualTo(UserStatus.ACTIVE);
     assertThat(core.audit.ofType(AuditEventType.USER_BLOCKED)).isEmpty();
     assertThat(core.noticeStore.all()).isEmpty();
-    assertThat(core.sessions.ended()).isEmpty();
   }
 
   @Test
   void reservationsInFlightNeverExceedTheThresholdAndTheNextOneBlocksOnce() {
-    core.sessions.open(alice.id(), 1);
     // Three attempts reserved and not yet judged (say, three racing requests), then a fourth.
     for (int i = 0; i < 3; i++) {
       lockout.reserve(alice, context);
@@ -73,9 +71,6 @@ class LockoutTest {
     AuditEvent blocked = core.audit.single(AuditEventType.USER_BLOCKED);
     assertThat(blocked.reason()).isEqualTo("too_many_failures");
     assertThat(blocked.correlationId()).isEqualTo(context.correlationId());
-    assertThat(blocked.detail()).endsWith("1 signed-in session ended.");
-    // Whoever held a session of hers is signed out: an unblock later reopens none of them.
-    assertThat(core.sessions.ended()).containsExactly(alice.id());
     // The user is told once (RFC 4226 §7.2; SECURITY-TESTS B1), under the same correlation ID.
     assertThat(core.noticeStore.all())
         .singleElement()
@@ -136,8 +131,7 @@ class LockoutTest {
             core.clock,
             () -> new LockoutPolicy(threshold.get()),
             new io.latchkey.core.testing.DirectTransactions(),
-            core.notices,
-            core.sessions);
+            core.notices);
     changing.reserve(alice, context);
     changing.failed(alice, context);
     changing.reserve(alice, context);

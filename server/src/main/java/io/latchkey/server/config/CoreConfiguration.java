@@ -145,16 +145,9 @@ public class CoreConfiguration {
       Clock clock,
       io.latchkey.core.policy.Policies policies,
       Transactions transactions,
-      Notices notices,
-      io.latchkey.core.user.UserSessions sessions) {
+      Notices notices) {
     return new Lockout(
-        users,
-        audit,
-        clock,
-        () -> policies.current().policy().lockout(),
-        transactions,
-        notices,
-        sessions);
+        users, audit, clock, () -> policies.current().policy().lockout(), transactions, notices);
   }
 
   /** The drift window of the current policy, read on every check. */

@@ -68,8 +68,7 @@ public class PolicyConfiguration {
       Clock clock,
       Policies policies,
       io.latchkey.core.tx.Transactions transactions,
-      io.latchkey.core.notice.Notices notices,
-      io.latchkey.core.user.UserSessions sessions) {
+      io.latchkey.core.notice.Notices notices) {
     return new AutoBlock(
         users,
         activity,
@@ -77,8 +76,7 @@ public class PolicyConfiguration {
         clock,
         () -> policies.current().policy().autoBlock(),
         transactions,
-        notices,
-        sessions);
+        notices);
   }
 
   /** The step deadline and allowed methods of the current policy; the issuer is configuration. */

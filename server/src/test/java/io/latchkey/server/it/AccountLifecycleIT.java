@@ -52,7 +52,10 @@ class AccountLifecycleIT extends ServerIT {
     assertThat(enabled.json().path("methods").size()).isZero();
     // MFA is off until the user registers again: the old secret is worthless...
     assertThat(api.verify(token, user.username(), code).errorCode()).isEqualTo("not_enrolled");
-    // ...and the wizard offers a new registration.
+    // ...the browser signed in while disabled was signed out by the enable...
+    assertThat(browser.get("/register").redirectPath()).isEqualTo("/login?expired");
+    // ...and after signing in again the wizard offers a new registration.
+    browser.signInOrFail(user.username(), user.password());
     assertThat(browser.get("/register").status()).isEqualTo(200);
     Pending fresh = browser.start();
     assertThat(fresh.secret()).isNotEqualTo(user.secret());
@@ -114,7 +117,7 @@ class AccountLifecycleIT extends ServerIT {
   }
 
   @Test
-  void aBlockSignsTheUserOutOfEveryBrowserAndTheUnblockDoesNotSignThemBackIn() {
+  void whileBlockedEveryBrowserIsToldWhyAndTheUnblockSignsThemAllOut() {
     EnrolledUser user = WizardClient.enrollNewUser(api, newUsername("bree"), clock.instant());
     clock.nextStep(30);
     WizardClient laptop = signedInWithFactor(user);
@@ -124,22 +127,30 @@ class AccountLifecycleIT extends ServerIT {
 
     Response blocked = lifecycle(user.username(), "block", "laptop stolen, ticket 31");
     assertThat(blocked.status()).as(blocked.body()).isEqualTo(200);
-    assertThat(laptop.get("/account").location()).contains("/login");
-    assertThat(phone.get("/account").location()).contains("/login");
+    // Blocked, not "session lost": the page says so, and its ID diagnoses as the block.
+    Page refused = laptop.get("/account");
+    assertThat(refused.status()).isEqualTo(423);
+    assertThat(refused.textOf("error-code")).contains("user_blocked");
+    assertThat(phone.get("/account").textOf("error-code")).contains("user_blocked");
+
     Response unblocked = lifecycle(user.username(), "unblock", "laptop found");
     assertThat(unblocked.status()).as(unblocked.body()).isEqualTo(200);
-
+    assertThat(laptop.get("/account").location()).contains("/login");
+    assertThat(phone.get("/account").location()).contains("/login");
     // Whoever kept the laptop's cookie gets nothing from it after the unblock either.
     WizardClient thief = new WizardClient(baseUrl());
     thief.useSessionCookie(laptopCookie);
     assertThat(thief.get("/account").location()).contains("/login");
-    JsonNode events =
-        api.adminGet("/api/v1/admin/audit?type=user.blocked&username=" + user.username())
-            .json()
-            .path("events");
-    assertThat(events.path(0).path("actor").asString()).isEqualTo("admin");
-    assertThat(events.path(0).path("detail").asString())
-        .contains("laptop stolen, ticket 31")
+    JsonNode unblock = null;
+    for (JsonNode event : api.auditByCorrelationId(unblocked.correlationId())) {
+      if (event.path("type").asString().equals("user.unblocked")) {
+        unblock = event;
+      }
+    }
+    assertThat(unblock).isNotNull();
+    assertThat(unblock.path("actor").asString()).isEqualTo("admin");
+    assertThat(unblock.path("detail").asString())
+        .contains("laptop found")
         // The laptop, the phone, and the browser that registered the authenticator.
         .contains("3 signed-in sessions ended");
     // The user is told of the block and of the unblock, with who acted, never the admin's note.
@@ -148,6 +159,7 @@ class AccountLifecycleIT extends ServerIT {
         .contains("\"account_blocked\"")
         .contains("\"account_unblocked\"")
         .contains(blocked.correlationId())
+        .contains(unblocked.correlationId())
         .doesNotContain("ticket 31");
     clock.nextStep(30);
     assertThat(signedInWithFactor(user).get("/account").status())
@@ -156,18 +168,22 @@ class AccountLifecycleIT extends ServerIT {
   }
 
   @Test
-  void disablingSignsTheUserOutAndTellsThem() {
+  void aDisabledUsersBrowserIsToldWhyAndTheEnableSignsItOut() {
     EnrolledUser user = WizardClient.enrollNewUser(api, newUsername("dani"), clock.instant());
     clock.nextStep(30);
     WizardClient browser = signedInWithFactor(user);
 
     Response disabled = lifecycle(user.username(), "disable", "contract ended");
 
+    assertThat(browser.get("/account").textOf("error-code")).contains("user_disabled");
+    lifecycle(user.username(), "enable", "contract renewed");
     assertThat(browser.get("/account").location()).contains("/login");
     assertThat(api.adminGet("/api/v1/admin/users/" + user.username() + "/notices").body())
         .contains("\"account_disabled\"")
+        .contains("\"account_enabled\"")
         .contains(disabled.correlationId())
-        .doesNotContain("contract ended");
+        .doesNotContain("contract ended")
+        .doesNotContain("contract renewed");
   }
 
   private WizardClient signedInWithFactor(EnrolledUser user) {

@@ -93,7 +93,6 @@ class NoticeTextsTest {
 
     assertThat(body)
         .startsWith("Your account was blocked after unusual activity\n\n")
-        .contains("signed out")
         .contains(
             "Why: Too many sign-in requests to your phone were denied or reported\nHow many: 5\n")
         .contains("理由: スマートフォンへのサインイン要求が何度も拒否または報告されました\n回数: 5\n");
