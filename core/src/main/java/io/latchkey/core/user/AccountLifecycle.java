@@ -76,14 +76,12 @@ public final class AccountLifecycle {
     String why =
         reason == null || reason.isBlank() ? "blocked by an administrator" : reason.strip();
     Instant now = clock.instant();
-    transactions.inTransaction(
-        () -> {
-          if (!users.block(user.id(), why, now)) {
-            throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not active");
-          }
-          notices.send(user.id(), NoticeKind.ACCOUNT_BLOCKED, context, by(context));
-          return null;
-        });
+    changeTelling(
+        user,
+        () -> users.block(user.id(), why, now),
+        "the user is not active",
+        NoticeKind.ACCOUNT_BLOCKED,
+        context);
     audit.record(
         AuditEvent.of(AuditEventType.USER_BLOCKED, context, now)
             .user(user.id(), user.username().value())
@@ -99,14 +97,12 @@ public final class AccountLifecycle {
    * @throws LatchkeyException {@code conflict} if the user is not blocked
    */
   public void unblock(User user, String reason, RequestContext context) {
-    transactions.inTransaction(
-        () -> {
-          if (!users.unblock(user.id())) {
-            throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not blocked");
-          }
-          notices.send(user.id(), NoticeKind.ACCOUNT_UNBLOCKED, context, by(context));
-          return null;
-        });
+    changeTelling(
+        user,
+        () -> users.unblock(user.id()),
+        "the user is not blocked",
+        NoticeKind.ACCOUNT_UNBLOCKED,
+        context);
     int ended = sessions.endAll(user.id(), clock.instant());
     audit.record(
         AuditEvent.of(AuditEventType.USER_UNBLOCKED, context, clock.instant())
@@ -126,14 +122,12 @@ public final class AccountLifecycle {
     String why =
         reason == null || reason.isBlank() ? "disabled by an administrator" : reason.strip();
     Instant now = clock.instant();
-    transactions.inTransaction(
-        () -> {
-          if (!users.disable(user.id(), why, now)) {
-            throw new LatchkeyException(ErrorCode.CONFLICT, "the user is already disabled");
-          }
-          notices.send(user.id(), NoticeKind.ACCOUNT_DISABLED, context, by(context));
-          return null;
-        });
+    changeTelling(
+        user,
+        () -> users.disable(user.id(), why, now),
+        "the user is already disabled",
+        NoticeKind.ACCOUNT_DISABLED,
+        context);
     audit.record(
         AuditEvent.of(AuditEventType.USER_DISABLED, context, now)
             .user(user.id(), user.username().value())
@@ -204,9 +198,26 @@ public final class AccountLifecycle {
     return removed;
   }
 
-  /** What the user is told: who acted (never the admin's reason). */
-  private static java.util.Map<String, String> by(RequestContext context) {
-    return java.util.Map.of("by", context.actor());
+  /**
+   * Makes a change of standing (a conditional update: false if the user is not in the state it
+   * starts from) and tells the user who made it, in one transaction.
+   *
+   * @throws LatchkeyException {@code conflict} with {@code conflict} as its message if it is not
+   */
+  private void changeTelling(
+      User user,
+      java.util.function.BooleanSupplier change,
+      String conflict,
+      NoticeKind kind,
+      RequestContext context) {
+    transactions.inTransaction(
+        () -> {
+          if (!change.getAsBoolean()) {
+            throw new LatchkeyException(ErrorCode.CONFLICT, conflict);
+          }
+          // Who acted; never the administrator's reason, which may be an internal note.
+          return notices.send(user.id(), kind, context, java.util.Map.of("by", context.actor()));
+        });
   }
 
   /** What the user is told: who acted, and how many methods went (never the admin's reason). */

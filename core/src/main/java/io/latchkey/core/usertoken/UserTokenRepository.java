@@ -16,7 +16,7 @@ public interface UserTokenRepository {
   boolean revoke(UUID id, Instant at);
 
   /**
-   * Revokes every live session of the user (a block or a disable).
+   * Revokes every live session of the user (an unblock or an enable).
    *
    * @return how many this call revoked
    */

@@ -54,22 +54,17 @@ public class DiagnosticsController {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("correlationId", id.value());
     out.put("verdict", diagnosis.explained() ? "explained" : "unexplained");
-    out.put("language", language(locale));
-    out.put("summary", diagnosis.summary(java.util.Locale.forLanguageTag(language(locale))));
-    out.put("findings", diagnosis.findings().stream().map(f -> view(f, locale)).toList());
+    // Japanese if the caller asks for it, else English.
+    java.util.Locale in =
+        locale.getLanguage().equals("ja") ? java.util.Locale.JAPANESE : java.util.Locale.ENGLISH;
+    out.put("language", in.getLanguage());
+    out.put("summary", diagnosis.summary(in));
+    out.put("findings", diagnosis.findings().stream().map(f -> view(f, in)).toList());
     out.put("timeline", diagnosis.timeline().stream().map(AuditExports::view).toList());
     return out;
   }
 
-  /**
-   * The language of cause, remedy and summary: Japanese if the caller asks for it, else English.
-   */
-  static String language(java.util.Locale locale) {
-    return locale.getLanguage().equals("ja") ? "ja" : "en";
-  }
-
-  private static Map<String, Object> view(Finding finding, java.util.Locale locale) {
-    java.util.Locale in = java.util.Locale.forLanguageTag(language(locale));
+  private static Map<String, Object> view(Finding finding, java.util.Locale in) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("code", finding.code());
     out.put("cause", finding.cause(in));

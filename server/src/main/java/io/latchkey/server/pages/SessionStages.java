@@ -4,6 +4,7 @@ import io.latchkey.core.backupcode.BackupCodes;
 import io.latchkey.core.method.MethodRepository;
 import io.latchkey.core.user.User;
 import io.latchkey.server.config.LatchkeyProperties;
+import io.latchkey.server.security.AllUserSessions;
 import io.latchkey.server.security.PasswordAuthenticationProvider;
 import io.latchkey.server.security.SignedInUser;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,8 +16,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.SecurityContextRepository;
-import org.springframework.session.FindByIndexNameSessionRepository;
-import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,7 +30,7 @@ public class SessionStages {
   private final MethodRepository methods;
   private final BackupCodes backupCodes;
   private final LatchkeyProperties properties;
-  private final FindByIndexNameSessionRepository<? extends Session> sessions;
+  private final AllUserSessions sessions;
   private final Clock clock;
 
   public SessionStages(
@@ -39,7 +38,7 @@ public class SessionStages {
       MethodRepository methods,
       BackupCodes backupCodes,
       LatchkeyProperties properties,
-      FindByIndexNameSessionRepository<? extends Session> sessions,
+      AllUserSessions sessions,
       Clock clock) {
     this.contexts = contexts;
     this.methods = methods;
@@ -113,15 +112,7 @@ public class SessionStages {
    */
   public int endOtherSessions(HttpServletRequest request) {
     SignedInUser who = current().orElseThrow();
-    String here = request.getSession().getId();
-    int ended = 0;
-    for (String id : sessions.findByPrincipalName(who.getName()).keySet()) {
-      if (!id.equals(here)) {
-        sessions.deleteById(id);
-        ended++;
-      }
-    }
-    return ended;
+    return sessions.endBrowsers(who.userId(), request.getSession().getId());
   }
 
   /** Where to send a session that must prove (again) a factor first. */

@@ -26,10 +26,22 @@ public class AllUserSessions implements UserSessions {
 
   @Override
   public int endAll(UserId user, Instant at) {
-    int ended = tokens.revokeAllForUser(user, at);
+    return tokens.revokeAllForUser(user, at) + endBrowsers(user, null);
+  }
+
+  /**
+   * Deletes every browser session of the user but {@code keep} (the one asking, for "sign out
+   * everywhere else"; null for none).
+   *
+   * @return how many were deleted
+   */
+  public int endBrowsers(UserId user, String keep) {
+    int ended = 0;
     for (String id : browsers.findByPrincipalName(user.value().toString()).keySet()) {
-      browsers.deleteById(id);
-      ended++;
+      if (!id.equals(keep)) {
+        browsers.deleteById(id);
+        ended++;
+      }
     }
     return ended;
   }

@@ -1,18 +1,13 @@
 package io.latchkey.server.security;
 
-import io.latchkey.core.audit.AuditEvent;
-import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.error.ErrorCode;
-import io.latchkey.server.web.Correlation;
 import io.latchkey.server.web.ErrorResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
@@ -36,39 +31,7 @@ public final class ApiAccessDenied implements AccessDeniedHandler {
   public void handle(
       HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
       throws IOException {
-    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-    Object principal = authentication == null ? null : authentication.getPrincipal();
-    AuditEvent.Builder event = null;
-    switch (principal) {
-      case SignedInUser who ->
-          event =
-              AuditEvent.of(
-                      AuditEventType.REQUEST_REJECTED,
-                      Correlation.context(request, who.username()),
-                      clock.instant())
-                  .user(who.userId(), who.username());
-      case ApiUser who ->
-          event =
-              AuditEvent.of(
-                      AuditEventType.REQUEST_REJECTED,
-                      Correlation.context(request, who.actor()),
-                      clock.instant())
-                  .user(who.userId(), who.username());
-      case ApiClient app ->
-          event =
-              AuditEvent.of(
-                  AuditEventType.REQUEST_REJECTED,
-                  Correlation.context(request, app.actor()),
-                  clock.instant());
-      case null, default -> {}
-    }
-    if (event != null) {
-      audit.record(
-          event
-              .failure(ErrorCode.FORBIDDEN.code())
-              .detail(request.getMethod() + " " + request.getRequestURI() + ": not allowed")
-              .build());
-    }
+    RejectedRequests.forbidden(audit, clock, request);
     errors.writeJson(ErrorCode.FORBIDDEN, request, response);
   }
 }

@@ -66,30 +66,8 @@ public final class PageSecurityHandlers implements AuthenticationEntryPoint, Acc
               : "the browser sent no valid session with the form (cookies lost or blocked)");
       return;
     }
-    auditForbidden(request);
+    RejectedRequests.forbidden(audit, clock, request);
     pages.renderError(ErrorCode.FORBIDDEN, request, response);
-  }
-
-  /**
-   * A signed-in user reached for a page their role does not allow (a non-administrator at {@code
-   * /admin}): audited, denied attempts included (SECURITY-TESTS G3).
-   */
-  private void auditForbidden(HttpServletRequest request) {
-    var authentication =
-        org.springframework.security.core.context.SecurityContextHolder.getContext()
-            .getAuthentication();
-    if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser who)) {
-      return;
-    }
-    audit.record(
-        AuditEvent.of(
-                AuditEventType.REQUEST_REJECTED,
-                Correlation.context(request, who.username()),
-                clock.instant())
-            .user(who.userId(), who.username())
-            .failure(ErrorCode.FORBIDDEN.code())
-            .detail(request.getMethod() + " " + request.getRequestURI() + ": not allowed")
-            .build());
   }
 
   private void sessionLost(HttpServletRequest request, HttpServletResponse response, String why)
