@@ -12,10 +12,10 @@ import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.Username;
 import io.latchkey.server.testing.Api;
+import io.latchkey.server.testing.DatabaseFiles;
 import io.latchkey.server.testing.Phone;
 import io.latchkey.server.testing.PolicyChanges;
 import io.latchkey.server.testing.ServerIT;
-import io.latchkey.server.testing.TestDatabase;
 import io.latchkey.server.testing.UserApiClient;
 import io.latchkey.server.testing.UserApiClient.PushAndTotpUser;
 import io.latchkey.server.testing.WizardClient;
@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -348,23 +347,12 @@ class CloudBackupJourneyIT extends ServerIT {
         (what, bytes) -> assertThat(indexOf(stored, bytes)).as(what + " in the row").isNegative());
 
     // And nowhere in the database's files either (the row's bytes are there, encrypted).
-    jdbc.sql(TestDatabase.postgres() ? "CHECKPOINT" : "CHECKPOINT SYNC").update();
-    Path folder =
-        TestDatabase.postgres() ? TestDatabase.postgresDataDirectory() : DATA.resolve("db");
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(folder)) {
-      files = walk.filter(Files::isRegularFile).toList();
-    }
     List<String> found = new ArrayList<>();
     boolean sawTheBlob = false;
     byte[] blobPart = java.util.Arrays.copyOfRange(stored, stored.length - 32, stored.length);
-    for (Path file : files) {
-      byte[] content;
-      try {
-        content = Files.readAllBytes(file);
-      } catch (IOException vanished) {
-        continue; // PostgreSQL removes temporary files while we walk
-      }
+    for (Map.Entry<Path, byte[]> entryOfFile : DatabaseFiles.contents(jdbc).entrySet()) {
+      Path file = entryOfFile.getKey();
+      byte[] content = entryOfFile.getValue();
       sawTheBlob |= indexOf(content, blobPart) >= 0;
       for (var entry : forbidden.entrySet()) {
         if (!entry.getKey().equals("an account name")

@@ -3,8 +3,8 @@ package io.latchkey.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.core.otp.Secret;
+import io.latchkey.server.testing.DatabaseFiles;
 import io.latchkey.server.testing.ServerIT;
-import io.latchkey.server.testing.TestDatabase;
 import io.latchkey.server.testing.WizardClient;
 import io.latchkey.server.testing.WizardClient.EnrolledUser;
 import io.latchkey.server.testing.WizardClient.Pending;
@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,28 +40,18 @@ class SecretsAtRestIT extends ServerIT {
     browser.signInOrFail(pendingUser, "correct horse battery");
     Pending pending = browser.start(); // shown on the scan page, not yet confirmed
 
-    // Both databases keep recent changes in memory or in a log; make them write the tables first.
-    jdbc.sql(TestDatabase.postgres() ? "CHECKPOINT" : "CHECKPOINT SYNC").update();
-
     Map<String, byte[]> forbidden = new LinkedHashMap<>();
     addSpellings(forbidden, "registered secret", registered.secret());
     addSpellings(forbidden, "pending secret", pending.secret());
-    List<Path> files;
-    Path databaseFiles =
-        TestDatabase.postgres() ? TestDatabase.postgresDataDirectory() : DATA.resolve("db");
-    try (Stream<Path> walk = Files.walk(databaseFiles)) {
-      files = walk.filter(Files::isRegularFile).toList();
-    }
-    assertThat(files).isNotEmpty();
     List<String> found = new ArrayList<>();
     boolean sawRegisteredUser = false;
     boolean sawPendingUser = false;
-    for (Path file : files) {
-      byte[] content = Files.readAllBytes(file);
+    for (Map.Entry<Path, byte[]> file : DatabaseFiles.contents(jdbc).entrySet()) {
+      byte[] content = file.getValue();
       forbidden.forEach(
           (what, bytes) -> {
             if (indexOf(content, bytes) >= 0) {
-              found.add(what + " in " + file.getFileName());
+              found.add(what + " in " + file.getKey().getFileName());
             }
           });
       sawRegisteredUser |= indexOf(content, ascii(registered.username())) >= 0;
