@@ -61,12 +61,15 @@ class AdminCliIT {
   void createsAUserAndRefusesTheSameNameInAnotherCase() {
     CliRun created = admin("create-user", "Carol", "--display-name", "Carol Danvers");
     CliRun again = admin("create-user", "CAROL");
+    CliRun shown = admin("user", "carol");
 
     assertThat(created.exit()).as(created.toString()).isZero();
     assertThat(created.out())
         .contains("Created user carol.")
         .contains("Display name:    Carol Danvers")
         .contains("Status:          active");
+    // What the creation printed is what the database keeps: the same instant, to the microsecond.
+    assertThat(line(shown.out(), "Created:")).isEqualTo(line(created.out(), "Created:"));
     assertThat(again.exit()).isEqualTo(1);
     assertThat(error(again).group(2)).isEqualTo("conflict");
     // An administrator is told the precise reason, not only the generic sentence.
@@ -485,5 +488,13 @@ class AdminCliIT {
         .map(line -> line.split(" +")[0])
         .findFirst()
         .orElseThrow(() -> new AssertionError(name + " not in:\n" + table));
+  }
+
+  private static String line(String output, String label) {
+    return output
+        .lines()
+        .filter(l -> l.startsWith(label))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + label + " line in:\n" + output));
   }
 }
