@@ -18,6 +18,8 @@ import io.latchkey.core.push.PushEnrollmentState;
 import io.latchkey.core.tx.Transactions;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * An administrator blocks, unblocks, disables, enables, or resets a user's MFA. The rule (PRODUCT
@@ -97,13 +99,19 @@ public final class AccountLifecycle {
    * @throws LatchkeyException {@code conflict} if the user is not blocked
    */
   public void unblock(User user, String reason, RequestContext context) {
-    changeTelling(
-        user,
-        () -> users.unblock(user.id()),
-        "the user is not blocked",
-        NoticeKind.ACCOUNT_UNBLOCKED,
-        context);
-    int ended = sessions.endAll(user.id(), clock.instant());
+    // The sessions end in the unblock's transaction: there is no moment when the user is active
+    // again and a session from before the block still works.
+    int ended =
+        transactions.inTransaction(
+            () -> {
+              changeTelling(
+                  user,
+                  () -> users.unblock(user.id()),
+                  "the user is not blocked",
+                  NoticeKind.ACCOUNT_UNBLOCKED,
+                  context);
+              return sessions.endAll(user.id(), clock.instant());
+            });
     audit.record(
         AuditEvent.of(AuditEventType.USER_UNBLOCKED, context, clock.instant())
             .user(user.id(), user.username().value())
@@ -143,7 +151,8 @@ public final class AccountLifecycle {
    * @throws LatchkeyException {@code conflict} if the user is not disabled
    */
   public int enable(User user, String reason, RequestContext context) {
-    int removed =
+    record Enabled(int removed, int ended) {}
+    Enabled enabled =
         transactions.inTransaction(
             () -> {
               if (!users.enable(user.id())) {
@@ -151,9 +160,11 @@ public final class AccountLifecycle {
               }
               int count = removeEverything(user);
               notices.send(user.id(), NoticeKind.ACCOUNT_ENABLED, context, byAdmin(context, count));
-              return count;
+              // As for the unblock: in the same transaction, so nothing from before works after.
+              return new Enabled(count, sessions.endAll(user.id(), clock.instant()));
             });
-    int ended = sessions.endAll(user.id(), clock.instant());
+    int removed = enabled.removed();
+    int ended = enabled.ended();
     audit.record(
         AuditEvent.of(AuditEventType.USER_ENABLED, context, clock.instant())
             .user(user.id(), user.username().value())
@@ -200,29 +211,25 @@ public final class AccountLifecycle {
 
   /**
    * Makes a change of standing (a conditional update: false if the user is not in the state it
-   * starts from) and tells the user who made it, in one transaction.
+   * starts from) and tells the user who made it, in one transaction (the caller's, if it has one).
    *
-   * @throws LatchkeyException {@code conflict} with {@code conflict} as its message if it is not
+   * @throws LatchkeyException {@code conflict}, with the given message, if the change did not apply
    */
   private void changeTelling(
-      User user,
-      java.util.function.BooleanSupplier change,
-      String conflict,
-      NoticeKind kind,
-      RequestContext context) {
+      User user, BooleanSupplier change, String conflict, NoticeKind kind, RequestContext context) {
     transactions.inTransaction(
         () -> {
           if (!change.getAsBoolean()) {
             throw new LatchkeyException(ErrorCode.CONFLICT, conflict);
           }
           // Who acted; never the administrator's reason, which may be an internal note.
-          return notices.send(user.id(), kind, context, java.util.Map.of("by", context.actor()));
+          return notices.send(user.id(), kind, context, Map.of("by", context.actor()));
         });
   }
 
   /** What the user is told: who acted, and how many methods went (never the admin's reason). */
-  private static java.util.Map<String, String> byAdmin(RequestContext context, int removed) {
-    return java.util.Map.of("by", context.actor(), "methodsRemoved", String.valueOf(removed));
+  private static Map<String, String> byAdmin(RequestContext context, int removed) {
+    return Map.of("by", context.actor(), "methodsRemoved", String.valueOf(removed));
   }
 
   private int removeEverything(User user) {

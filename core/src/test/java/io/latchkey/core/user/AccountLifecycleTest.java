@@ -14,8 +14,12 @@ import io.latchkey.core.push.PushEnrollmentRepository;
 import io.latchkey.core.testing.CoreFixture;
 import io.latchkey.core.testing.DirectTransactions;
 import io.latchkey.core.testing.Requests;
+import io.latchkey.core.tx.Transactions;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,6 +127,70 @@ class AccountLifecycleTest {
         .extracting(Notice::kind)
         .containsExactly(NoticeKind.ACCOUNT_BLOCKED);
     assertThat(core.sessions.ended()).isEmpty();
+  }
+
+  @Test
+  void theUnblockAndTheEnableEndTheSessionsInTheTransactionOfTheChange() {
+    // Were the sessions ended after the commit, a session from before the block would work for a
+    // moment on an active account.
+    int[] depth = {0};
+    Transactions counting =
+        new Transactions() {
+          @Override
+          public <T> T inTransaction(Supplier<T> work) {
+            depth[0]++;
+            try {
+              return work.get();
+            } finally {
+              depth[0]--;
+            }
+          }
+        };
+    List<Integer> depthAtEnd = new ArrayList<>();
+    UserSessions sessions =
+        (user, at) -> {
+          depthAtEnd.add(depth[0]);
+          return core.sessions.endAll(user, at);
+        };
+    AccountLifecycle lifecycle =
+        new AccountLifecycle(
+            core.users,
+            nothingStored(MethodRepository.class),
+            core.enrollments,
+            nothingStored(PushEnrollmentRepository.class),
+            core.backupCodeStore,
+            counting,
+            core.audit,
+            core.clock,
+            core.notices,
+            sessions);
+
+    lifecycle.block(alice, "", root);
+    lifecycle.unblock(core.reload(alice), "", root);
+    lifecycle.disable(core.reload(alice), "", root);
+    lifecycle.enable(core.reload(alice), "", root);
+
+    assertThat(depthAtEnd).as("the depth of transactions at each end of sessions").hasSize(2);
+    assertThat(depthAtEnd).allMatch(d -> d > 0);
+    assertThat(core.reload(alice).status()).isEqualTo(UserStatus.ACTIVE);
+  }
+
+  /** A store with nothing in it: every query finds nothing, every deletion deletes nothing. */
+  private static <T> T nothingStored(Class<T> type) {
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              Class<?> answer = method.getReturnType();
+              if (answer == Optional.class) {
+                return Optional.empty();
+              }
+              if (answer == int.class) {
+                return 0;
+              }
+              throw new AssertionError(type.getSimpleName() + "." + method.getName() + " called");
+            }));
   }
 
   /** A dependency that block, unblock and disable never touch: any call fails the test. */
