@@ -118,6 +118,13 @@ class PushChallengesIT extends ServerIT {
       assertThat(delivered.path("challengeId").asString())
           .isEqualTo(created.path("challengeId").asString());
       assertThat(delivered.path("application").asString()).isEqualTo("Intranet");
+      // The operator sees the connection in the metrics while it is open.
+      Response metrics = api.send(api.asAdmin(api.request("/actuator/prometheus")).GET().build());
+      java.util.regex.Matcher connected =
+          java.util.regex.Pattern.compile("(?m)^latchkey_devices_connected(?:\\{[^}]*\\})? (\\S+)$")
+              .matcher(metrics.body());
+      assertThat(connected.find()).as(metrics.body()).isTrue();
+      assertThat(Double.parseDouble(connected.group(1))).isGreaterThanOrEqualTo(1);
     }
     JsonNode events = api.auditByCorrelationId(created.path("correlationId").asString());
     assertThat(events.toString()).contains("push_challenge.created");
