@@ -76,7 +76,18 @@ public enum AuditEventType {
   BACKUP_DOWNLOADED("backup.downloaded"),
   BACKUP_REJECTED("backup.rejected"),
   PUSH_DEVICE_REBOUND("push_device.rebound"),
-  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected");
+  PUSH_DEVICE_REBIND_REJECTED("push_device.rebind_rejected"),
+  // --- session stages (issue 12) ---
+  /**
+   * A request its session's stage does not allow: reason {@code second_factor_required}, {@code
+   * step_up_required}, {@code registration_link_required} or {@code admin_login_required}.
+   */
+  ACCESS_REFUSED("access.refused"),
+  ADMIN_SESSION_CREATED("admin_session.created"),
+  ADMIN_SESSION_REJECTED("admin_session.rejected"),
+  ADMIN_SESSION_REVOKED("admin_session.revoked"),
+  METRICS_TOKEN_CREATED("metrics_token.created"),
+  METRICS_TOKEN_REVOKED("metrics_token.revoked");
 
   private final String wireName;
 

@@ -75,6 +75,7 @@ public final class Diagnostician {
             .toList();
     List<Finding> findings = new ArrayList<>();
     userBlocked(timeline).ifPresent(findings::add);
+    accessRefused(timeline).ifPresent(findings::add);
     refused(timeline, "device_not_compliant").ifPresent(findings::add);
     networkMismatch(timeline).ifPresent(findings::add);
     sessionLost(timeline).ifPresent(findings::add);
@@ -148,6 +149,42 @@ public final class Diagnostician {
     Text remedy = disabled ? Text.of("user_disabled.remedy") : Text.of("user_blocked.remedy", name);
     return Optional.of(
         new Finding(disabled ? "user_disabled" : "user_blocked", cause, List.of(remedy), evidence));
+  }
+
+  /** Reasons of {@link AuditEventType#ACCESS_REFUSED} that name a finding of their own. */
+  static final List<String> STAGE_REASONS =
+      List.of(
+          "second_factor_required",
+          "step_up_required",
+          "registration_link_required",
+          "admin_login_required");
+
+  /**
+   * A request the session's stage did not allow: the password alone where a second factor was
+   * needed, a factor proven too long ago for a change, a first registration that needs a link, or
+   * an administrator's call without an admin login.
+   */
+  private Optional<Finding> accessRefused(List<AuditEvent> timeline) {
+    List<AuditEvent> refusals =
+        matching(
+            timeline,
+            e -> e.type() == AuditEventType.ACCESS_REFUSED && STAGE_REASONS.contains(e.reason()));
+    if (refusals.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent refusal = refusals.getFirst();
+    String reason = refusal.reason();
+    return Optional.of(
+        new Finding(
+            reason,
+            List.of(
+                Text.of(
+                    reason + ".cause",
+                    refusal.username().isEmpty() ? "?" : refusal.username(),
+                    refusal.at().toString(),
+                    refusal.detail())),
+            List.of(Text.of(reason + ".remedy")),
+            refusals));
   }
 
   /** A registration link that was used, replaced by a newer one, expired, or never issued. */
