@@ -285,6 +285,23 @@ public final class JdbcUserRepository implements UserRepository {
   }
 
   @Override
+  public void setRegistrationLinkRequired(UserId id, boolean required) {
+    jdbc.sql("UPDATE users SET registration_link_required = :required WHERE id = :id")
+        .param("required", required)
+        .param("id", id.value())
+        .update();
+  }
+
+  @Override
+  public boolean registrationLinkRequired(UserId id) {
+    return jdbc.sql("SELECT registration_link_required FROM users WHERE id = :id")
+        .param("id", id.value())
+        .query(Boolean.class)
+        .optional()
+        .orElse(false);
+  }
+
+  @Override
   public boolean setEmail(UserId id, EmailAddress email) {
     return jdbc.sql("UPDATE users SET email = :email WHERE id = :id")
             .param("email", email(email))

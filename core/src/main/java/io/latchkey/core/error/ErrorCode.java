@@ -34,7 +34,13 @@ public enum ErrorCode {
   SERVICE_UNAVAILABLE(503),
   // --- cloud-backup ---
   /** The backup on the server changed since the version the caller named (If-Match). */
-  BACKUP_STALE(412);
+  BACKUP_STALE(412),
+  // --- session stages ---
+  /**
+   * After a reset of the user's methods or an enable, the first registration needs a one-time
+   * registration link: the password alone may not register an authenticator.
+   */
+  REGISTRATION_LINK_REQUIRED(403);
 
   private final int httpStatus;
 

@@ -31,6 +31,8 @@ import java.util.Set;
  * @param allowedMethods the kinds users may register (at least one of TOTP and PUSH)
  * @param push the push rules: posture, network, challenge lifetime, number digits, limits
  * @param autoBlock the automatic blocking rules beyond the lockout threshold
+ * @param passwordAfterReset whether, after a reset of the user's methods or an enable, the password
+ *     alone may register the first new authenticator (else only a registration link may)
  */
 public record Policy(
     Duration registrationStepDeadline,
@@ -38,7 +40,26 @@ public record Policy(
     int lockoutThreshold,
     Set<MethodKind> allowedMethods,
     PushPolicy push,
-    AutoBlockRules autoBlock) {
+    AutoBlockRules autoBlock,
+    boolean passwordAfterReset) {
+
+  /** The policy with the safe default for {@link PolicyKey#REGISTRATION_PASSWORD_AFTER_RESET}. */
+  public Policy(
+      Duration registrationStepDeadline,
+      int driftWindow,
+      int lockoutThreshold,
+      Set<MethodKind> allowedMethods,
+      PushPolicy push,
+      AutoBlockRules autoBlock) {
+    this(
+        registrationStepDeadline,
+        driftWindow,
+        lockoutThreshold,
+        allowedMethods,
+        push,
+        autoBlock,
+        false);
+  }
 
   public Policy {
     PolicyKey.REGISTRATION_STEP_DEADLINE.checkDuration(registrationStepDeadline);
@@ -111,6 +132,7 @@ public record Policy(
       case AUTOBLOCK_PUSH_REFUSALS_WINDOW -> PolicyKey.duration(autoBlock.pushRefusalsWindow());
       case AUTOBLOCK_REGISTRATIONS_MAX -> Integer.toString(autoBlock.registrationsMax());
       case AUTOBLOCK_REGISTRATIONS_WINDOW -> PolicyKey.duration(autoBlock.registrationsWindow());
+      case REGISTRATION_PASSWORD_AFTER_RESET -> Boolean.toString(passwordAfterReset);
     };
   }
 
@@ -167,7 +189,9 @@ public record Policy(
             integer(values, PolicyKey.AUTOBLOCK_PUSH_REFUSALS_MAX),
             duration(values, PolicyKey.AUTOBLOCK_PUSH_REFUSALS_WINDOW),
             integer(values, PolicyKey.AUTOBLOCK_REGISTRATIONS_MAX),
-            duration(values, PolicyKey.AUTOBLOCK_REGISTRATIONS_WINDOW)));
+            duration(values, PolicyKey.AUTOBLOCK_REGISTRATIONS_WINDOW)),
+        PolicyKey.REGISTRATION_PASSWORD_AFTER_RESET.parseBoolean(
+            values.get(PolicyKey.REGISTRATION_PASSWORD_AFTER_RESET)));
   }
 
   /** What differs from {@code before} to this policy, key by key, in key order. */

@@ -119,7 +119,15 @@ public enum PolicyKey {
       Type.DURATION,
       60,
       30 * 86_400,
-      "the window of autoblock.registrations.max");
+      "the window of autoblock.registrations.max"),
+  REGISTRATION_PASSWORD_AFTER_RESET(
+      "registration.password-after-reset",
+      Type.BOOLEAN,
+      0,
+      1,
+      "whether, after an administrator reset a user's methods or enabled the user, the password"
+          + " alone may register the first new authenticator (false, the default: only a"
+          + " registration link may)");
 
   /** How a value is written. */
   public enum Type {
@@ -130,7 +138,9 @@ public enum PolicyKey {
     /** {@code off}, {@code warn} or {@code refuse}. */
     ACTION,
     /** Method kinds, comma-separated: {@code totp,push}. */
-    METHODS
+    METHODS,
+    /** {@code true} or {@code false}. */
+    BOOLEAN
   }
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,9}");
@@ -185,6 +195,7 @@ public enum PolicyKey {
               + " written like 90s, 5m, 1h or 1d";
       case ACTION -> "off, warn or refuse";
       case METHODS -> "totp, push or totp,push (at least one)";
+      case BOOLEAN -> "true or false";
     };
   }
 
@@ -228,6 +239,15 @@ public enum PolicyKey {
       case DURATION -> duration(parseDuration(text));
       case ACTION -> parseAction(text).name().toLowerCase(Locale.ROOT);
       case METHODS -> methods(parseMethods(text));
+      case BOOLEAN -> Boolean.toString(parseBoolean(text));
+    };
+  }
+
+  boolean parseBoolean(String text) {
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(text);
     };
   }
 

@@ -130,9 +130,17 @@ public final class AccountLifecycle {
     String why =
         reason == null || reason.isBlank() ? "disabled by an administrator" : reason.strip();
     Instant now = clock.instant();
+    int[] ended = new int[1];
     changeTelling(
         user,
-        () -> users.disable(user.id(), why, now),
+        () -> {
+          boolean changed = users.disable(user.id(), why, now);
+          if (changed) {
+            // Signed out everywhere at once (issue 12): nothing of before survives the enable.
+            ended[0] = sessions.endAll(user.id(), now);
+          }
+          return changed;
+        },
         "the user is already disabled",
         NoticeKind.ACCOUNT_DISABLED,
         context);
@@ -140,7 +148,7 @@ public final class AccountLifecycle {
         AuditEvent.of(AuditEventType.USER_DISABLED, context, now)
             .user(user.id(), user.username().value())
             .reason("admin")
-            .detail("disabled by " + context.actor() + ": " + why)
+            .detail("disabled by " + context.actor() + ": " + why + UserSessions.ended(ended[0]))
             .build());
   }
 
@@ -159,6 +167,7 @@ public final class AccountLifecycle {
                 throw new LatchkeyException(ErrorCode.CONFLICT, "the user is not disabled");
               }
               int count = removeEverything(user);
+              users.setRegistrationLinkRequired(user.id(), true);
               notices.send(user.id(), NoticeKind.ACCOUNT_ENABLED, context, byAdmin(context, count));
               // As for the unblock: in the same transaction, so nothing from before works after.
               return new Enabled(count, sessions.endAll(user.id(), clock.instant()));
@@ -182,18 +191,24 @@ public final class AccountLifecycle {
   }
 
   /**
-   * Removes every method of the user (a lost phone): they register again at their next sign-in.
+   * Removes every method of the user (a lost phone) and signs them out everywhere: they register
+   * again with a registration link (or, if the policy allows, at their next sign-in).
    *
    * @return how many methods were removed
    */
   public int resetMfa(User user, String reason, RequestContext context) {
-    int removed =
+    record Reset(int removed, int ended) {}
+    Reset reset =
         transactions.inTransaction(
             () -> {
               int count = removeEverything(user);
+              users.setRegistrationLinkRequired(user.id(), true);
               notices.send(user.id(), NoticeKind.MFA_RESET, context, byAdmin(context, count));
-              return count;
+              // Whoever is signed in as the user (perhaps the reason for the reset) is signed out,
+              // in the same transaction: no session or token of before registers the next method.
+              return new Reset(count, sessions.endAll(user.id(), clock.instant()));
             });
+    int removed = reset.removed();
     audit.record(
         AuditEvent.of(AuditEventType.MFA_RESET, context, clock.instant())
             .user(user.id(), user.username().value())
@@ -204,7 +219,8 @@ public final class AccountLifecycle {
                     + (reason == null || reason.isBlank() ? "" : ": " + reason.strip())
                     + "; "
                     + removed
-                    + " method(s) removed")
+                    + " method(s) removed"
+                    + UserSessions.ended(reset.ended()))
             .build());
     return removed;
   }

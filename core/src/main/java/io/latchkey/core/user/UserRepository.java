@@ -94,4 +94,14 @@ public interface UserRepository {
 
   /** Sets (or, with null, removes) the user's notice address. False if there is no such user. */
   boolean setEmail(UserId id, EmailAddress email);
+
+  /**
+   * Marks (or unmarks) that the user's next first registration needs a registration link: set by a
+   * reset of their methods or an enable, so that whoever holds the password alone cannot register
+   * an authenticator of their own (issue 12). Cleared once the user has a factor again.
+   */
+  void setRegistrationLinkRequired(UserId id, boolean required);
+
+  /** Whether {@link #setRegistrationLinkRequired} marked the user. */
+  boolean registrationLinkRequired(UserId id);
 }

@@ -177,6 +177,22 @@ public final class InMemoryUserRepository implements UserRepository {
     return true;
   }
 
+  private final java.util.Set<UserId> linkRequired = new java.util.HashSet<>();
+
+  @Override
+  public synchronized void setRegistrationLinkRequired(UserId id, boolean required) {
+    if (required) {
+      linkRequired.add(id);
+    } else {
+      linkRequired.remove(id);
+    }
+  }
+
+  @Override
+  public synchronized boolean registrationLinkRequired(UserId id) {
+    return linkRequired.contains(id);
+  }
+
   @Override
   public synchronized boolean setEmail(UserId id, io.latchkey.core.user.EmailAddress email) {
     User user = users.get(id);

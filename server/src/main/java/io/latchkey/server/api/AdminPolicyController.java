@@ -156,6 +156,12 @@ public class AdminPolicyController {
               }
               yield value.asString();
             }
+            case BOOLEAN -> {
+              if (!value.isBoolean()) {
+                throw bad("'" + key.key() + "' must be a JSON boolean: " + key.range());
+              }
+              yield Boolean.toString(value.booleanValue());
+            }
             case METHODS -> {
               if (!value.isArray()) {
                 throw bad("'" + key.key() + "' must be a JSON array of strings: " + key.range());
@@ -181,6 +187,7 @@ public class AdminPolicyController {
       case INTEGER -> Long.parseLong(text);
       case DURATION, ACTION -> text;
       case METHODS -> List.of(text.split(","));
+      case BOOLEAN -> Boolean.parseBoolean(text);
     };
   }
 

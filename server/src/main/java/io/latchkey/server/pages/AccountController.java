@@ -92,9 +92,6 @@ public class AccountController {
       @RequestParam(name = "method", defaultValue = "") String methodId,
       HttpServletRequest request) {
     User user = currentUser.require();
-    if (!stages.steppedUp()) {
-      return SessionStages.stepUpRedirect("/account");
-    }
     methods.remove(
         user, new MethodId(parse(methodId)), Correlation.context(request, user.username().value()));
     return "redirect:/account?done=removed";
@@ -104,9 +101,6 @@ public class AccountController {
   @PostMapping("/backup-codes")
   public String backupCodes(HttpServletRequest request, HttpServletResponse response, Model model) {
     User user = currentUser.require();
-    if (!stages.steppedUp()) {
-      return SessionStages.stepUpRedirect("/account");
-    }
     BackupCodes.Issued issued =
         backupCodes.generate(user, Correlation.context(request, user.username().value()));
     response.setHeader("Cache-Control", "no-store");
@@ -120,9 +114,6 @@ public class AccountController {
   @PostMapping("/sessions/end-others")
   public String endOtherSessions(HttpServletRequest request) {
     User user = currentUser.require();
-    if (!stages.steppedUp()) {
-      return SessionStages.stepUpRedirect("/account");
-    }
     int ended = stages.endOtherSessions(request);
     audit.record(
         AuditEvent.of(

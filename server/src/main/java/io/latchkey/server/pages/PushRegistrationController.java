@@ -39,8 +39,9 @@ import org.springframework.web.bind.annotation.ResponseBody;
 @RequestMapping("/register/push")
 public class PushRegistrationController {
   /**
-   * The push registration this session ran (its flow), set whenever the session shows a pending
-   * step. When the phone completes it, this session, and only this one, has proven the new device.
+   * The push registration this session ran, as "USER-ID:FLOW-ID", set whenever the session shows a
+   * pending step. When the phone completes it, this session, and only this one, has proven the new
+   * device; a marker of another user is worth nothing (issue 12).
    */
   public static final String FLOW = PushRegistrationController.class.getName() + ".flow";
 
@@ -73,9 +74,6 @@ public class PushRegistrationController {
   @PostMapping("/start")
   public String start(HttpServletRequest request) {
     User user = currentUser.require();
-    if (!stages.mayRegister(user)) {
-      return SessionStages.stepUpRedirect("/register");
-    }
     registrations.begin(user, Correlation.context(request, user.username().value()));
     return "redirect:/register/push";
   }
@@ -97,16 +95,16 @@ public class PushRegistrationController {
       case COMPLETED:
         // The approved test request proved the new device: the session that ran this very
         // registration has a factor now.
-        if (enrollment.flowId().toString().equals(request.getSession().getAttribute(FLOW))) {
+        if (marker(user, enrollment).equals(request.getSession().getAttribute(FLOW))) {
           request.getSession().removeAttribute(FLOW);
           stages.factorProven(request, response);
         }
         return "redirect:/register/done";
       case AWAITING_ACTIVATION:
-        request.getSession().setAttribute(FLOW, enrollment.flowId().toString());
+        request.getSession().setAttribute(FLOW, marker(user, enrollment));
         return activationPage(enrollment, request, model);
       case AWAITING_APPROVAL:
-        request.getSession().setAttribute(FLOW, enrollment.flowId().toString());
+        request.getSession().setAttribute(FLOW, marker(user, enrollment));
         return testPage(enrollment, model);
       case TIMED_OUT:
         response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
@@ -182,6 +180,10 @@ public class PushRegistrationController {
     model.addAttribute("deadlineText", PageModel.time(deadline));
     model.addAttribute("secondsLeft", seconds);
     model.addAttribute("minutesLeft", (seconds + 59) / 60);
+  }
+
+  private static String marker(User user, PushEnrollment enrollment) {
+    return user.id().value() + ":" + enrollment.flowId();
   }
 
   private static String stateToken(PushEnrollment enrollment) {

@@ -81,9 +81,6 @@ public class RegistrationController {
   public String getTheApp(Model model) {
     User user = currentUser.require();
     Lockout.requireActive(user);
-    if (!stages.mayRegister(user)) {
-      return SessionStages.stepUpRedirect("/register");
-    }
     model.addAttribute("user", user);
     // Only the methods the policy allows are offered (starting another is refused anyway).
     var allowed = policy.get();
@@ -97,9 +94,6 @@ public class RegistrationController {
   @PostMapping("/start")
   public String start(HttpServletRequest request) {
     User user = currentUser.require();
-    if (!stages.mayRegister(user)) {
-      return SessionStages.stepUpRedirect("/register");
-    }
     enrollments.begin(user, context(request, user));
     return "redirect:/register/scan";
   }

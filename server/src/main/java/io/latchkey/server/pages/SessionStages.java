@@ -2,13 +2,17 @@ package io.latchkey.server.pages;
 
 import io.latchkey.core.backupcode.BackupCodes;
 import io.latchkey.core.method.MethodRepository;
+import io.latchkey.core.policy.Policies;
 import io.latchkey.core.user.User;
+import io.latchkey.core.user.UserRepository;
 import io.latchkey.server.config.LatchkeyProperties;
 import io.latchkey.server.security.AllUserSessions;
+import io.latchkey.server.security.PageAccess;
 import io.latchkey.server.security.PasswordAuthenticationProvider;
 import io.latchkey.server.security.SignedInUser;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -19,10 +23,12 @@ import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.stereotype.Component;
 
 /**
- * The stages of a browser session (SECURITY-TESTS J3): a password (or a registration link) opens
- * it; a user who has a factor must then prove it before any page but the second-factor step;
- * sensitive changes need it proven within the step-up window. Each change of stage is a new session
- * ID, so a session ID planted before sign-in is worth nothing after it.
+ * The stages of a browser session (SECURITY-TESTS J3, issue 12): a password (or a registration
+ * link) opens it, always as a brand-new session with nothing carried over; a user who has a factor
+ * must then prove it before any page but the second-factor step; adding an authenticator and other
+ * changes need it proven within the step-up window. Each change of stage is a new session ID, so a
+ * session ID planted before sign-in is worth nothing after it. {@link #verdict} is the one decision
+ * of what a session may do, for the {@link io.latchkey.server.security.StageGate}.
  */
 @Component
 public class SessionStages {
@@ -31,6 +37,8 @@ public class SessionStages {
   private final BackupCodes backupCodes;
   private final LatchkeyProperties properties;
   private final AllUserSessions sessions;
+  private final UserRepository users;
+  private final Policies policies;
   private final Clock clock;
 
   public SessionStages(
@@ -39,13 +47,32 @@ public class SessionStages {
       BackupCodes backupCodes,
       LatchkeyProperties properties,
       AllUserSessions sessions,
+      UserRepository users,
+      Policies policies,
       Clock clock) {
     this.contexts = contexts;
     this.methods = methods;
     this.backupCodes = backupCodes;
     this.properties = properties;
     this.sessions = sessions;
+    this.users = users;
+    this.policies = policies;
     this.clock = clock;
+  }
+
+  /** What a route gets from {@link #verdict}. */
+  public enum Verdict {
+    ALLOW,
+    /** The session has the password (or a link) alone: prove the second factor first. */
+    PROVE_FACTOR,
+    /** The factor was proven longer ago than the step-up window: prove it again. */
+    STEP_UP,
+    /** Nothing to prove yet, and the route needs a factor: register one first. */
+    REGISTER_FIRST,
+    /** Nothing to prove, and the first registration after a reset or an enable needs a link. */
+    LINK_REQUIRED,
+    /** Not an administrator. */
+    FORBIDDEN
   }
 
   /** The signed-in principal of this request, if any. */
@@ -66,12 +93,19 @@ public class SessionStages {
         || backupCodes.summary(user.id()).remaining() > 0;
   }
 
-  /** Opens a session for {@code user} (a password or a link): a new session ID. */
+  /**
+   * Opens a session for {@code user} (a password or a link): always a brand-new session, with a new
+   * ID and nothing of the browser's earlier session (another user's registration in progress, a
+   * saved page, a step-up), so that nothing one user started can be finished as another.
+   */
   public void open(
       User user, SignedInUser.Via via, HttpServletRequest request, HttpServletResponse response) {
-    if (request.getSession(false) != null) {
-      request.changeSessionId();
+    HttpSession old = request.getSession(false);
+    if (old != null) {
+      old.invalidate();
     }
+    SecurityContextHolder.clearContext();
+    request.getSession(true);
     save(
         new SignedInUser(user.id(), user.username().value(), user.admin(), via, null),
         request,
@@ -84,24 +118,90 @@ public class SessionStages {
         current().orElseThrow(() -> new IllegalStateException("no signed-in session"));
     request.changeSessionId();
     save(who.withFactorAt(clock.instant()), request, response);
-  }
-
-  /** Whether this session proved a factor within the step-up window. */
-  public boolean steppedUp() {
-    Instant now = clock.instant();
-    return current().map(w -> w.factorProvenWithin(properties.stepUpWindow(), now)).orElse(false);
+    // Having a factor again fulfils a reset's or an enable's demand for a registration link.
+    users.setRegistrationLinkRequired(who.userId(), false);
   }
 
   /**
-   * Whether this session may add an authenticator now: a recent factor, a registration link, or a
-   * user with nothing to prove yet (the first registration).
+   * The one decision of what the session {@code who} of {@code user} (read fresh) may do on a route
+   * that needs {@code need}.
+   *
+   * @param path the route's servlet path
    */
-  public boolean mayRegister(User user) {
-    Optional<SignedInUser> who = current();
-    if (who.isEmpty()) {
-      return false;
+  public Verdict verdict(
+      PageAccess.Requirement need,
+      SignedInUser who,
+      User user,
+      String path,
+      HttpServletRequest request) {
+    boolean link = who.via() == SignedInUser.Via.REGISTRATION_LINK;
+    boolean proven = who.factorProven();
+    boolean fresh = who.factorProvenWithin(properties.stepUpWindow(), clock.instant());
+    return switch (need) {
+      case OPEN -> Verdict.ALLOW;
+      // A link's session only registers: it does not prove a factor in place of a password.
+      case SIGNED_IN ->
+          link && !proven && !path.equals("/logout") ? Verdict.REGISTER_FIRST : Verdict.ALLOW;
+      case REGISTER -> mayRegister(user, link, proven, fresh);
+      case OWN_PUSH_FLOW -> {
+        Verdict register = mayRegister(user, link, proven, fresh);
+        yield register == Verdict.ALLOW || ownsPushFlow(request, user)
+            ? Verdict.ALLOW
+            : register;
+      }
+      case FACTOR -> proven ? Verdict.ALLOW : withoutFactor(user, link);
+      case STEP_UP -> fresh ? Verdict.ALLOW : proven ? Verdict.STEP_UP : withoutFactor(user, link);
+      case ADMIN ->
+          !user.admin() ? Verdict.FORBIDDEN : proven ? Verdict.ALLOW : withoutFactor(user, link);
+      case ADMIN_STEP_UP ->
+          !user.admin()
+              ? Verdict.FORBIDDEN
+              : fresh ? Verdict.ALLOW : proven ? Verdict.STEP_UP : withoutFactor(user, link);
+    };
+  }
+
+  /**
+   * Whether the session may add an authenticator: a registration link, a factor proven within the
+   * step-up window, or a user with nothing to prove yet (the first registration), unless a reset or
+   * an enable asked for a link and the policy does not let the password alone.
+   */
+  private Verdict mayRegister(User user, boolean link, boolean proven, boolean fresh) {
+    if (link || fresh) {
+      return Verdict.ALLOW;
     }
-    return steppedUp() || who.get().via() == SignedInUser.Via.REGISTRATION_LINK || !hasFactor(user);
+    if (hasFactor(user)) {
+      return proven ? Verdict.STEP_UP : Verdict.PROVE_FACTOR;
+    }
+    return linkRequired(user) ? Verdict.LINK_REQUIRED : Verdict.ALLOW;
+  }
+
+  /** A session that has not proven a factor, on a route that needs one. */
+  private Verdict withoutFactor(User user, boolean link) {
+    if (link || hasFactor(user)) {
+      return link ? Verdict.REGISTER_FIRST : Verdict.PROVE_FACTOR;
+    }
+    return linkRequired(user) ? Verdict.LINK_REQUIRED : Verdict.REGISTER_FIRST;
+  }
+
+  private boolean linkRequired(User user) {
+    return users.registrationLinkRequired(user.id())
+        && !policies.current().policy().passwordAfterReset();
+  }
+
+  /** The session shows a push registration it started itself, for this very user. */
+  private static boolean ownsPushFlow(HttpServletRequest request, User user) {
+    HttpSession session = request.getSession(false);
+    return session != null
+        && session.getAttribute(PushRegistrationController.FLOW) instanceof String marker
+        && marker.startsWith(user.id().value() + ":");
+  }
+
+  /** The session's stage in words, for the audit record of a refusal. */
+  public static String describe(SignedInUser who) {
+    String how = who.via() == SignedInUser.Via.REGISTRATION_LINK ? "a registration link" : "a password";
+    return who.factorProven()
+        ? "began with " + how + " and proved a second factor at " + who.factorAt()
+        : "began with " + how + " and has not proven a second factor";
   }
 
   /**
@@ -113,12 +213,6 @@ public class SessionStages {
   public int endOtherSessions(HttpServletRequest request) {
     SignedInUser who = current().orElseThrow();
     return sessions.endBrowsers(who.userId(), request.getSession().getId());
-  }
-
-  /** Where to send a session that must prove (again) a factor first. */
-  public static String stepUpRedirect(String next) {
-    return "redirect:/login/verify?next="
-        + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private void save(SignedInUser who, HttpServletRequest request, HttpServletResponse response) {

@@ -134,7 +134,8 @@ public class SecurityConfiguration {
       throws Exception {
     PageSecurityHandlers handlers = new PageSecurityHandlers(pages, audit, clock);
     http.securityContext(c -> c.securityContextRepository(contexts))
-        .addFilterAfter(new SecondFactorGate(stages, users), AuthorizationFilter.class)
+        // The session's stage against the route's needs: one decision for every page (issue 12).
+        .addFilterAfter(new StageGate(stages, users, audit, pages, clock), AuthorizationFilter.class)
         .exceptionHandling(
             ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
         .headers(
@@ -146,8 +147,11 @@ public class SecurityConfiguration {
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
         .authorizeHttpRequests(
             auth ->
+                // The open routes are PageAccess's: one table for both decisions.
                 auth.requestMatchers(
-                        "/login", "/css/**", "/js/**", "/favicon.ico", "/error", "/enroll/**")
+                        request ->
+                            PageAccess.of(request.getMethod(), request.getServletPath())
+                                == PageAccess.Requirement.OPEN)
                     .permitAll()
                     // The admin console: administrators only; anyone else gets the 403 page.
                     .requestMatchers("/admin", "/admin/**")
