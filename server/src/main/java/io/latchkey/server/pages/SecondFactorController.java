@@ -49,7 +49,7 @@ public class SecondFactorController {
   static final String CHALLENGE = SecondFactorController.class.getName() + ".challenge";
 
   /** Where to go after the factor; kept in the session, not trusted from a later request. */
-  static final String NEXT = SecondFactorController.class.getName() + ".next";
+  public static final String NEXT = SecondFactorController.class.getName() + ".next";
 
   private final CurrentUser currentUser;
   private final SessionStages stages;

@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
@@ -145,9 +144,7 @@ public class SessionStages {
       case REGISTER -> mayRegister(user, link, proven, fresh);
       case OWN_PUSH_FLOW -> {
         Verdict register = mayRegister(user, link, proven, fresh);
-        yield register == Verdict.ALLOW || ownsPushFlow(request, user)
-            ? Verdict.ALLOW
-            : register;
+        yield register == Verdict.ALLOW || ownsPushFlow(request, user) ? Verdict.ALLOW : register;
       }
       case FACTOR -> proven ? Verdict.ALLOW : withoutFactor(user, link);
       case STEP_UP -> fresh ? Verdict.ALLOW : proven ? Verdict.STEP_UP : withoutFactor(user, link);
@@ -198,7 +195,8 @@ public class SessionStages {
 
   /** The session's stage in words, for the audit record of a refusal. */
   public static String describe(SignedInUser who) {
-    String how = who.via() == SignedInUser.Via.REGISTRATION_LINK ? "a registration link" : "a password";
+    String how =
+        who.via() == SignedInUser.Via.REGISTRATION_LINK ? "a registration link" : "a password";
     return who.factorProven()
         ? "began with " + how + " and proved a second factor at " + who.factorAt()
         : "began with " + how + " and has not proven a second factor";

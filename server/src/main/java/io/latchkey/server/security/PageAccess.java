@@ -7,9 +7,9 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * What each page route asks of a browser session: the one table {@link StageGate} decides by
- * (issue 12). The first row that matches the method and path wins; a route in no row needs a
- * proven factor, so a page added without thought is closed rather than open.
+ * What each page route asks of a browser session: the one table {@link StageGate} decides by (issue
+ * 12). The first row that matches the method and path wins; a route in no row needs a proven
+ * factor, so a page added without thought is closed rather than open.
  */
 public final class PageAccess {
   /** What a route needs of the session's stage. */

@@ -135,7 +135,8 @@ public class SecurityConfiguration {
     PageSecurityHandlers handlers = new PageSecurityHandlers(pages, audit, clock);
     http.securityContext(c -> c.securityContextRepository(contexts))
         // The session's stage against the route's needs: one decision for every page (issue 12).
-        .addFilterAfter(new StageGate(stages, users, audit, pages, clock), AuthorizationFilter.class)
+        .addFilterAfter(
+            new StageGate(stages, users, audit, pages, clock), AuthorizationFilter.class)
         .exceptionHandling(
             ex -> ex.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
         .headers(

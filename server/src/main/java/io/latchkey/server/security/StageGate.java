@@ -6,6 +6,7 @@ import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
+import io.latchkey.server.pages.SecondFactorController;
 import io.latchkey.server.pages.SessionStages;
 import io.latchkey.server.pages.SessionStages.Verdict;
 import io.latchkey.server.web.Correlation;
@@ -23,10 +24,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The one decision on every page request of a signed-in browser (issue 12, SECURITY-TESTS J3): what
- * the route needs ({@link PageAccess}) against the session's stage and its user, read fresh
- * ({@link SessionStages#verdict}). Handlers do not check stages themselves. A refusal sends the
- * session where it can go on (the second-factor step, the wizard) or shows why it cannot, and is
- * audited with the request's correlation ID so that the diagnosis names the cause.
+ * the route needs ({@link PageAccess}) against the session's stage and its user, read fresh ({@link
+ * SessionStages#verdict}). Handlers do not check stages themselves. A refusal sends the session
+ * where it can go on (the second-factor step, the wizard) or shows why it cannot, and is audited
+ * with the request's correlation ID so that the diagnosis names the cause.
  */
 public final class StageGate extends OncePerRequestFilter {
   private final SessionStages stages;
@@ -69,7 +70,12 @@ public final class StageGate extends OncePerRequestFilter {
       case ALLOW -> chain.doFilter(request, response);
       case PROVE_FACTOR -> {
         refused(request, user.get(), "second_factor_required", need);
-        response.sendRedirect(context + "/login/verify" + next(method, path));
+        // Back to the page asked for once the factor is proven (kept in the session, not trusted
+        // from a later request).
+        request
+            .getSession()
+            .setAttribute(SecondFactorController.NEXT, PageAccess.returnTo(method, path));
+        response.sendRedirect(context + "/login/verify");
       }
       case STEP_UP -> {
         refused(request, user.get(), "step_up_required", need);
