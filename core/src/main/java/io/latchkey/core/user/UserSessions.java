@@ -4,10 +4,10 @@ import java.time.Instant;
 
 /**
  * Every place a user is signed in: browser sessions and user API tokens. While the user is blocked
- * or disabled each of them is refused with that reason; when an administrator unblocks or enables
- * the user, all of them end at once, so that nothing signed in before works afterwards: whoever
- * held such a session (perhaps the reason for the block) must sign in again with the password and a
- * factor.
+ * each of them is refused with that reason; a disable or a reset of the user's methods ends all of
+ * them at once, and so does an unblock or an enable, so that nothing signed in before works
+ * afterwards: whoever held such a session (perhaps the reason for the change) must sign in again
+ * with the password and a factor.
  */
 @FunctionalInterface
 public interface UserSessions {

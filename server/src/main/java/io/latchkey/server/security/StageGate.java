@@ -72,9 +72,10 @@ public final class StageGate extends OncePerRequestFilter {
         refused(request, user.get(), "second_factor_required", need);
         // Back to the page asked for once the factor is proven (kept in the session, not trusted
         // from a later request).
-        request
-            .getSession()
-            .setAttribute(SecondFactorController.NEXT, PageAccess.returnTo(method, path));
+        jakarta.servlet.http.HttpSession session = request.getSession();
+        if (session.getAttribute(SecondFactorController.NEXT) == null) {
+          session.setAttribute(SecondFactorController.NEXT, PageAccess.returnTo(method, path));
+        }
         response.sendRedirect(context + "/login/verify");
       }
       case STEP_UP -> {

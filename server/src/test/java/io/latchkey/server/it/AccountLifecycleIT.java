@@ -54,8 +54,28 @@ class AccountLifecycleIT extends ServerIT {
     assertThat(api.verify(token, user.username(), code).errorCode()).isEqualTo("not_enrolled");
     // ...the browser signed in while disabled was signed out by the enable...
     assertThat(browser.get("/register").redirectPath()).isEqualTo("/login?expired");
-    // ...and after signing in again the wizard offers a new registration.
+    // ...and the password alone does not register the next authenticator (issue 12): the first
+    // registration after an enable needs a registration link, and the page says so.
     browser.signInOrFail(user.username(), user.password());
+    Page needsLink = browser.get("/register");
+    assertThat(needsLink.status()).isEqualTo(403);
+    assertThat(needsLink.textOf("error-code")).contains("registration_link_required");
+    JsonNode finding =
+        api.adminGet("/api/v1/diagnostics/" + needsLink.correlationId())
+            .json()
+            .path("findings")
+            .path(0);
+    assertThat(finding.path("code").asString()).isEqualTo("registration_link_required");
+    String link =
+        api.adminPost(
+                "/api/v1/admin/users/" + user.username() + "/registration-link",
+                Map.of("expiresInMinutes", 60))
+            .json()
+            .path("url")
+            .asString();
+    String token = link.substring(link.indexOf("/enroll/"));
+    browser.get(token);
+    assertThat(browser.post(token, Map.of()).redirectPath()).isEqualTo("/register");
     assertThat(browser.get("/register").status()).isEqualTo(200);
     Pending fresh = browser.start();
     assertThat(fresh.secret()).isNotEqualTo(user.secret());
@@ -175,7 +195,10 @@ class AccountLifecycleIT extends ServerIT {
 
     Response disabled = lifecycle(user.username(), "disable", "contract ended");
 
-    assertThat(browser.get("/account").textOf("error-code")).contains("user_disabled");
+    // The disable signs the browser out at once (issue 12); signing in again says why.
+    assertThat(browser.get("/account").location()).contains("/login");
+    browser.signInOrFail(user.username(), user.password());
+    assertThat(browser.get("/login/verify").textOf("error-code")).contains("user_disabled");
     lifecycle(user.username(), "enable", "contract renewed");
     assertThat(browser.get("/account").location()).contains("/login");
     assertThat(api.adminGet("/api/v1/admin/users/" + user.username() + "/notices").body())

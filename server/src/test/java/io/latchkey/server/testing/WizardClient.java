@@ -125,11 +125,19 @@ public final class WizardClient {
       form.put("_csrf", csrf);
     }
     form.putAll(fields);
-    return send(
-        request(path)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
-            .build());
+    Optional<String> before = sessionCookie();
+    Page page =
+        send(
+            request(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formBody(form)))
+                .build());
+    if (page.isRedirect() && !sessionCookie().equals(before)) {
+      // A sign-in starts a brand-new session, with a CSRF token of its own: a browser lands on a
+      // page of that session before it sends the next form, so this client reads one too.
+      get("/login");
+    }
+    return page;
   }
 
   /** Sends any request with this client's cookies (for malformed-input tests). */
