@@ -15,6 +15,7 @@ import io.latchkey.core.method.Method;
 import io.latchkey.core.otp.Secret;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.Username;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,69 @@ class DatabasesTest {
                       StoreTest.T0)
                   .build());
       Runtime.getRuntime().halt(9);
+    }
+  }
+
+  /** The H2 that wrote the data folders of earlier releases; store/pom.xml copies its jar. */
+  static final String PREVIOUS_H2 = "2.4.240";
+
+  @Test
+  void aDataFolderWrittenByThePreviousH2OpensAndTakesWrites() throws Exception {
+    Path previousJar = Path.of("target", "previous-h2", "h2-" + PREVIOUS_H2 + ".jar");
+    assertThat(previousJar).as("copied by the build (store/pom.xml)").isRegularFile();
+    List<String> classPath = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!Path.of(entry).getFileName().toString().matches("h2-[0-9.]+\\.jar")) {
+        classPath.add(entry);
+      }
+    }
+    classPath.add(previousJar.toAbsolutePath().toString());
+    Process writer =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                String.join(File.pathSeparator, classPath),
+                PreviousH2Writer.class.getName(),
+                data.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("writer.log").toFile())
+            .start();
+    assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(data.resolve("writer.log"));
+    assertThat(writer.exitValue()).as(log).isZero();
+    assertThat(log).contains("written by H2 " + PREVIOUS_H2);
+
+    try (HikariDataSource dataSource = Databases.open(Databases.h2FileUrl(data), "sa", "")) {
+      JdbcClient jdbc = JdbcClient.create(dataSource);
+      assertThat(jdbc.sql("SELECT H2VERSION()").query(String.class).single())
+          .isNotEqualTo(PREVIOUS_H2);
+      assertThat(Databases.migrate(dataSource)).isZero();
+      JdbcUserRepository users = new JdbcUserRepository(jdbc);
+      User alice = users.findByUsername(Username.of("alice")).orElseThrow();
+      assertThat(alice.failedAttempts()).isEqualTo(2);
+      users.insert(StoreTest.newUser("bob"), null);
+      assertThat(users.reserveAttemptBelowLimit(alice.id(), 10)).isTrue();
+      assertThat(users.count()).isEqualTo(2);
+      assertThat(users.findByUsername(Username.of("alice")).orElseThrow().failedAttempts())
+          .isEqualTo(3);
+    }
+  }
+
+  /** Creates a data folder as a release on the previous H2 did: migrated, one user, closed. */
+  static final class PreviousH2Writer {
+    public static void main(String[] args) {
+      Path data = Path.of(args[0]);
+      try (HikariDataSource dataSource = Databases.open(Databases.h2FileUrl(data), "sa", "")) {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        JdbcUserRepository users = new JdbcUserRepository(jdbc);
+        User alice = StoreTest.newUser("alice");
+        users.insert(alice, null);
+        users.reserveAttemptBelowLimit(alice.id(), 10);
+        users.reserveAttemptBelowLimit(alice.id(), 10);
+        System.out.println(
+            "written by H2 " + jdbc.sql("SELECT H2VERSION()").query(String.class).single());
+        jdbc.sql("SHUTDOWN").update();
+      }
     }
   }
 

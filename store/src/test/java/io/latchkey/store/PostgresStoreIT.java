@@ -171,4 +171,12 @@ class PostgresStoreIT {
       return TestDatabase.postgres();
     }
   }
+
+  @Nested
+  class PoolTurnover extends PoolTurnoverTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory, TestDatabase.Opener opener) {
+      return TestDatabase.postgres(opener);
+    }
+  }
 }

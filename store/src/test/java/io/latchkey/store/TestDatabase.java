@@ -28,8 +28,18 @@ final class TestDatabase implements AutoCloseable {
     this.dropSchema = dropSchema;
   }
 
+  /** How a test opens its pool: {@link Databases#open} unless a test needs its own settings. */
+  @FunctionalInterface
+  interface Opener {
+    HikariDataSource open(String url, String username, String password);
+  }
+
   static TestDatabase h2(Path dataDirectory) {
-    return new TestDatabase(Databases.open(Databases.h2FileUrl(dataDirectory), "sa", ""), () -> {});
+    return h2(dataDirectory, Databases::open);
+  }
+
+  static TestDatabase h2(Path dataDirectory, Opener opener) {
+    return new TestDatabase(opener.open(Databases.h2FileUrl(dataDirectory), "sa", ""), () -> {});
   }
 
   /**
@@ -37,6 +47,10 @@ final class TestDatabase implements AutoCloseable {
    * is configured: the PostgreSQL guarantees are part of the suite.
    */
   static TestDatabase postgres() {
+    return postgres(Databases::open);
+  }
+
+  static TestDatabase postgres(Opener opener) {
     String url = System.getenv(POSTGRES_URL);
     if (url == null || url.isBlank()) {
       throw new AssertionError(
@@ -49,9 +63,15 @@ final class TestDatabase implements AutoCloseable {
     String schema = "lk_test_" + HexFormat.of().formatHex(suffix);
     execute(url, "CREATE SCHEMA " + schema);
     String schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-    return new TestDatabase(
-        Databases.open(schemaUrl, null, null),
-        () -> execute(url, "DROP SCHEMA " + schema + " CASCADE"));
+    Runnable dropSchema = () -> execute(url, "DROP SCHEMA " + schema + " CASCADE");
+    HikariDataSource dataSource;
+    try {
+      dataSource = opener.open(schemaUrl, null, null);
+    } catch (RuntimeException | Error e) {
+      dropSchema.run();
+      throw e;
+    }
+    return new TestDatabase(dataSource, dropSchema);
   }
 
   private static void execute(String url, String sql) {
