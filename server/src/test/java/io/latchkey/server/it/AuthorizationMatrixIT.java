@@ -208,7 +208,32 @@ class AuthorizationMatrixIT extends ServerIT {
 
   @Test
   void everyRouteHasExactlyOneRowAndEveryRowARoute() {
-    List<Row> rows = table();
+    List<String> problems = completeness(registeredRoutes().keySet(), table());
+    assertThat(problems).as(String.join("\n", problems)).isEmpty();
+  }
+
+  /** The guard itself: a route left out of the table, or a row twice, is named. */
+  @Test
+  void aRouteWithoutARowOrARowTwiceIsNamed() {
+    List<Row> rows = new ArrayList<>(table());
+    Row dropped = rows.remove(rows.size() / 2);
+    rows.add(rows.get(0));
+    Set<String> registered = new TreeSet<>(registeredRoutes().keySet());
+    rows.add(new Row("GET /no/such/route", rows.get(0).cells(), 0));
+    assertThat(completeness(registered, rows))
+        .containsExactlyInAnyOrder(
+            "route " + dropped.route() + " is not in authorization-matrix.txt: classify it",
+            "row GET /no/such/route of authorization-matrix.txt names no registered route:"
+                + " remove it",
+            "row "
+                + rows.get(0).route()
+                + " (line "
+                + rows.get(0).line()
+                + ")"
+                + " is in authorization-matrix.txt twice");
+  }
+
+  static List<String> completeness(Set<String> registered, List<Row> rows) {
     Set<String> seen = new LinkedHashSet<>();
     List<String> duplicates = new ArrayList<>();
     for (Row row : rows) {
@@ -216,7 +241,6 @@ class AuthorizationMatrixIT extends ServerIT {
         duplicates.add(row.route() + " (line " + row.line() + ")");
       }
     }
-    Set<String> registered = registeredRoutes().keySet();
     Set<String> missing = new TreeSet<>(registered);
     missing.removeAll(seen);
     Set<String> gone = new TreeSet<>(seen);
@@ -229,7 +253,7 @@ class AuthorizationMatrixIT extends ServerIT {
             problems.add(
                 "row " + r + " of authorization-matrix.txt names no registered route: remove it"));
     duplicates.forEach(r -> problems.add("row " + r + " is in authorization-matrix.txt twice"));
-    assertThat(problems).as(String.join("\n", problems)).isEmpty();
+    return problems;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -453,7 +477,10 @@ class AuthorizationMatrixIT extends ServerIT {
   }
 
   Observed probe(Stage stage, String method, Route route) {
-    String path = concrete(route.pattern());
+    return classify(send(stage, method, concrete(route.pattern()), route));
+  }
+
+  Page send(Stage stage, String method, String path, Route route) {
     boolean api = path.startsWith("/api/") || path.startsWith("/actuator/");
     HttpRequest.Builder request = stage.browser.request(path);
     byte[] body = new byte[0];
@@ -488,8 +515,7 @@ class AuthorizationMatrixIT extends ServerIT {
                   .encodeToString(deviceKey.algorithm().sign(deviceKey.key(), payload)));
     }
     request.timeout(Duration.ofSeconds(20));
-    Page page = stage.browser.sendUnlessStream(request.build());
-    return classify(page);
+    return stage.browser.sendUnlessStream(request.build());
   }
 
   static Observed classify(Page page) {
@@ -599,6 +625,71 @@ class AuthorizationMatrixIT extends ServerIT {
                 + " target/authorization-matrix.observed.txt):\n"
                 + String.join("\n", all))
         .isEmpty();
+  }
+
+  /**
+   * The same routes spelled otherwise (a trailing slash, capitals, doubled or dot segments, a path
+   * parameter, HEAD for GET) must not open what the table closes: for a password-only and a stale
+   * session, each such request of a route closed to it gets a refusal or an error, never a page.
+   */
+  @Test
+  void otherSpellingsOfAClosedRouteOpenNothing() {
+    Map<String, Route> routes = registeredRoutes();
+    Map<String, Row> byRoute = new LinkedHashMap<>();
+    table().forEach(r -> byRoute.putIfAbsent(r.route(), r));
+    List<String> holes = new ArrayList<>();
+    int probes = 0;
+    for (String name : List.of("pwd", "stale")) {
+      Stage stage = stage(name);
+      int column = STAGES.indexOf(name);
+      for (Route route : routes.values()) {
+        Row row = byRoute.get(route.key());
+        if (row == null
+            || route.pattern().startsWith("/api/")
+            || route.pattern().startsWith("/actuator")
+            || DESTRUCTIVE.contains(route.key())
+            || row.cells().get(column).outcome().startsWith("ok")) {
+          continue;
+        }
+        String method = route.method().equals("*") ? "GET" : route.method();
+        String path = concrete(route.pattern());
+        List<String[]> variants = new ArrayList<>();
+        variants.add(new String[] {method, path + "/"});
+        variants.add(new String[] {method, path.toUpperCase(java.util.Locale.ROOT)});
+        variants.add(new String[] {method, path.replaceFirst("/", "//")});
+        variants.add(new String[] {method, "/login/verify/.." + path});
+        variants.add(new String[] {method, "/login/verify/%2e%2e" + path});
+        variants.add(new String[] {method, path + ";jsessionid=x"});
+        variants.add(new String[] {method, "/login/verify;x=" + path.replace("/", "%2F")});
+        if (method.equals("GET")) {
+          variants.add(new String[] {"HEAD", path});
+        }
+        for (String[] variant : variants) {
+          Page page = send(stage, variant[0], variant[1], route);
+          probes++;
+          String location = page.location() == null ? "" : page.redirectPath();
+          boolean refused =
+              page.status() >= 400
+                  || (page.isRedirect()
+                      && (location.startsWith("/login") || location.equals("/register")));
+          if (!refused) {
+            holes.add(
+                variant[0]
+                    + " "
+                    + variant[1]
+                    + " × "
+                    + name
+                    + " (closed as "
+                    + route.key()
+                    + "): got "
+                    + page.status()
+                    + (location.isEmpty() ? "" : " -> " + location));
+          }
+        }
+      }
+    }
+    assertThat(probes).as("variant probes sent").isGreaterThan(200);
+    assertThat(holes).as(String.join("\n", holes)).isEmpty();
   }
 
   /** The observed table, in the file's format, to compare or to start a new row from. */
