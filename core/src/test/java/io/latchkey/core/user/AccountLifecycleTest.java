@@ -90,6 +90,18 @@ class AccountLifecycleTest {
 
   @Test
   void aResetOrAnEnableAsksForARegistrationLinkAndEndsEverySession() {
+    AccountLifecycle lifecycle =
+        new AccountLifecycle(
+            core.users,
+            nothingStored(MethodRepository.class),
+            core.enrollments,
+            nothingStored(PushEnrollmentRepository.class),
+            core.backupCodeStore,
+            new DirectTransactions(),
+            core.audit,
+            core.clock,
+            core.notices,
+            core.sessions);
     core.sessions.open(alice.id(), 2);
     assertThat(core.users.registrationLinkRequired(alice.id())).isFalse();
 
