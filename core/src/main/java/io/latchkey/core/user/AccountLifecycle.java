@@ -192,6 +192,8 @@ public final class AccountLifecycle {
             () -> {
               int count = removeEverything(user);
               notices.send(user.id(), NoticeKind.MFA_RESET, context, byAdmin(context, count));
+              // The tokens were issued for a factor that is gone (an admin login among them).
+              sessions.endTokens(user.id(), clock.instant());
               return count;
             });
     audit.record(

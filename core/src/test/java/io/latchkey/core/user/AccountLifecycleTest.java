@@ -148,9 +148,17 @@ class AccountLifecycleTest {
         };
     List<Integer> depthAtEnd = new ArrayList<>();
     UserSessions sessions =
-        (user, at) -> {
-          depthAtEnd.add(depth[0]);
-          return core.sessions.endAll(user, at);
+        new UserSessions() {
+          @Override
+          public int endAll(io.latchkey.core.user.UserId user, java.time.Instant at) {
+            depthAtEnd.add(depth[0]);
+            return core.sessions.endAll(user, at);
+          }
+
+          @Override
+          public int endTokens(io.latchkey.core.user.UserId user, java.time.Instant at) {
+            return endAll(user, at);
+          }
         };
     AccountLifecycle lifecycle =
         new AccountLifecycle(
