@@ -69,6 +69,13 @@ public class AdminApiAccess implements AuthenticationEntryPoint, AccessDeniedHan
         || path.startsWith("/api/v1/diagnostics/");
   }
 
+  private static boolean isOperations(HttpServletRequest request) {
+    return request
+        .getRequestURI()
+        .substring(request.getContextPath().length())
+        .startsWith("/actuator/");
+  }
+
   /** The rule of a sensitive admin call: an admin token whose factor is within the window. */
   public AuthorizationManager<RequestAuthorizationContext> freshFactor() {
     return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext c) ->
@@ -104,7 +111,12 @@ public class AdminApiAccess implements AuthenticationEntryPoint, AccessDeniedHan
     if (isAdminPath(request)) {
       refuse(request, LOGIN_REQUIRED);
     }
-    errors.writeJson(ErrorCode.UNAUTHORIZED, List.of(LOGIN_SENTENCE), request, response);
+    // Elsewhere in the API (an application's or a user's path) the admin login is no answer.
+    errors.writeJson(
+        ErrorCode.UNAUTHORIZED,
+        isAdminPath(request) || isOperations(request) ? List.of(LOGIN_SENTENCE) : List.of(),
+        request,
+        response);
   }
 
   /**

@@ -50,7 +50,7 @@ public class SecurityConfiguration {
     http.securityMatcher("/actuator/**")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .addFilterBefore(new UserTokenFilter(tokens, errors), AuthorizationFilter.class)
+        .addFilterBefore(new UserTokenFilter(tokens, errors, admin), AuthorizationFilter.class)
         .exceptionHandling(ex -> ex.authenticationEntryPoint(admin).accessDeniedHandler(admin))
         .authorizeHttpRequests(
             auth ->
@@ -79,7 +79,7 @@ public class SecurityConfiguration {
     http.securityMatcher("/api/**")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .addFilterBefore(new UserTokenFilter(userTokens, errors), AuthorizationFilter.class)
+        .addFilterBefore(new UserTokenFilter(userTokens, errors, admin), AuthorizationFilter.class)
         .addFilterBefore(new ApiKeyFilter(apiKeys, errors), AuthorizationFilter.class)
         .exceptionHandling(ex -> ex.authenticationEntryPoint(admin).accessDeniedHandler(admin))
         .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'")))

@@ -1,6 +1,5 @@
 package io.latchkey.server.security;
 
-import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.usertoken.TokenKind;
 import io.latchkey.core.usertoken.UserTokens;
@@ -12,9 +11,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -34,10 +35,17 @@ public final class UserTokenFilter extends OncePerRequestFilter {
 
   private final UserTokens tokens;
   private final ErrorResponses errors;
+  private final AuthenticationEntryPoint refused;
 
-  public UserTokenFilter(UserTokens tokens, ErrorResponses errors) {
+  /**
+   * @param refused answers a token that is unknown, expired or revoked (the chain's entry point: on
+   *     the admin API it says how to sign in again)
+   */
+  public UserTokenFilter(
+      UserTokens tokens, ErrorResponses errors, AuthenticationEntryPoint refused) {
     this.tokens = tokens;
     this.errors = errors;
+    this.refused = refused;
   }
 
   /**
@@ -76,8 +84,8 @@ public final class UserTokenFilter extends OncePerRequestFilter {
           tokens.authenticate(
               header.substring(7).strip(), Correlation.context(request, "api-token"));
       if (found.isEmpty()) {
-        response.setHeader("WWW-Authenticate", "Bearer");
-        errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
+        refused.commence(
+            request, response, new BadCredentialsException("unknown, expired or revoked token"));
         return;
       }
       session = found.get();

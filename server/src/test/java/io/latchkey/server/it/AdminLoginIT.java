@@ -224,6 +224,28 @@ class AdminLoginIT extends ServerIT {
   }
 
   @Test
+  void blockingUnblockingOrResettingTheAdministratorEndsTheirTokens() {
+    Admin admin = enrolledAdmin("ended");
+    String users = "/api/v1/admin/users/" + admin.username();
+    String token = token(admin);
+
+    api.adminPost(users + "/block", Map.of("reason", "left the team"));
+    Response whileBlocked = get(token, "/api/v1/admin/users");
+    assertThat(whileBlocked.errorCode()).isEqualTo("user_blocked");
+    api.adminPost(users + "/unblock", Map.of("reason", "back"));
+    assertThat(get(token, "/api/v1/admin/users").status())
+        .as("the unblock revoked it")
+        .isEqualTo(401);
+
+    String second = token(admin);
+    assertThat(get(second, "/api/v1/admin/users").status()).isEqualTo(200);
+    api.adminPost(users + "/reset-mfa", Map.of("reason", "lost phone"));
+    assertThat(get(second, "/api/v1/admin/users").status())
+        .as("the reset revoked it")
+        .isEqualTo(401);
+  }
+
+  @Test
   void aUserTokenDoesNotOpenTheAdminApiEvenForAnAdministratorNorAnAdminTokenTheUserApi() {
     Admin admin = enrolledAdmin("two-tokens");
     String userToken = new UserApiClient(api).token(admin.username(), code(admin));
