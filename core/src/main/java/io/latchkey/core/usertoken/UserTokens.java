@@ -23,16 +23,18 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Sign-in to the user API: the password (through {@link Accounts}, so it is throttled and its
- * errors are uniform, SECURITY-TESTS A5), then a second factor (through {@link
+ * API tokens of every {@link TokenKind}: issued, found by the SHA-256 that is all the server keeps,
+ * revoked. Also the sign-in to the user API: the password (through {@link Accounts}, so it is
+ * throttled and its errors are uniform, SECURITY-TESTS A5), then a second factor (through {@link
  * VerificationService}, so a wrong code counts toward the one shared lockout counter, B4, and a
- * used code is consumed, C1). The result is an opaque random token that lives briefly and is stored
- * only as its SHA-256.
+ * used code is consumed, C1); {@link AdminTokens} is the administrators' sign-in on the same path.
+ * The result is an opaque random token that lives briefly and is stored only as its SHA-256.
  *
  * <p>A token never outlives its user's standing: {@link #authenticate} reads the user afresh on
- * every request, so blocking or disabling a user stops their tokens at once; the unblock or the
- * enable revokes them ({@link io.latchkey.core.user.UserSessions}), so an unblock within their
- * lifetime does not bring them back.
+ * every request, so blocking or disabling a user stops their tokens at once (and an administrator's
+ * tokens stop when the role goes); the unblock, the enable or a reset of MFA revokes them ({@link
+ * io.latchkey.core.user.UserSessions}), so an unblock within their lifetime does not bring them
+ * back.
  */
 public final class UserTokens {
   /**
