@@ -85,7 +85,8 @@ public class SecurityConfiguration {
         .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'")))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers("/api/openapi.json", "/api/openapi.json/**")
+                auth.requestMatchers(
+                        "/api/openapi.json", "/api/openapi.json/**", "/api/openapi.json.yaml")
                     .permitAll()
                     .requestMatchers("/api/v1/device/**")
                     .permitAll()
