@@ -101,18 +101,25 @@ public class SecurityConfiguration {
                     .requestMatchers(
                         HttpMethod.POST, "/api/v1/admin/sessions", "/api/v1/admin/sessions/push/*")
                     .permitAll()
-                    // Step-up (issue 12): what hands an account over or changes the rules.
+                    // Protective one-click actions and signing out work with an older factor,
+                    // as in the console.
                     .requestMatchers(
                         HttpMethod.POST,
-                        "/api/v1/admin/users/*/registration-link",
-                        "/api/v1/admin/users/*/reset-mfa",
-                        "/api/v1/admin/users/*/unblock",
-                        "/api/v1/admin/users/*/enable",
-                        "/api/v1/admin/users/import")
+                        "/api/v1/admin/users/*/block",
+                        "/api/v1/admin/alerts/*/acknowledge")
+                    .hasRole(UserTokenFilter.ADMIN_ROLE)
+                    .requestMatchers(HttpMethod.DELETE, "/api/v1/admin/sessions/current")
+                    .hasRole(UserTokenFilter.ADMIN_ROLE)
+                    // Step-up (issue 12): every other change (an account handed over, the rules,
+                    // a notice address, a new credential such as an API key or a metrics token)
+                    // needs a factor proven within the step-up window, like the console's.
+                    .requestMatchers(HttpMethod.POST, "/api/v1/admin/**")
                     .access(admin.freshFactor())
-                    .requestMatchers(HttpMethod.PUT, "/api/v1/admin/policy")
+                    .requestMatchers(HttpMethod.PUT, "/api/v1/admin/**")
                     .access(admin.freshFactor())
-                    .requestMatchers(HttpMethod.PATCH, "/api/v1/admin/policy")
+                    .requestMatchers(HttpMethod.PATCH, "/api/v1/admin/**")
+                    .access(admin.freshFactor())
+                    .requestMatchers(HttpMethod.DELETE, "/api/v1/admin/**")
                     .access(admin.freshFactor())
                     .requestMatchers("/api/v1/admin/**", "/api/v1/diagnostics/**")
                     .hasRole(UserTokenFilter.ADMIN_ROLE)

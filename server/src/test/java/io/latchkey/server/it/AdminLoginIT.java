@@ -272,12 +272,27 @@ class AdminLoginIT extends ServerIT {
     clock.advance(Duration.ofMinutes(11));
 
     assertThat(get(stale, "/api/v1/admin/users?q=" + target).status()).isEqualTo(200);
-    assertThat(
-            post(stale, "/api/v1/admin/users", Map.of("username", newUsername("plain"))).status())
-        .as("creating a user who is not an administrator needs no step-up")
-        .isEqualTo(201);
+    String other = newUsername("other");
+    api.createUser(other, PASSWORD);
+    assertThat(post(stale, "/api/v1/admin/users/" + other + "/block", Map.of()).status())
+        .as("blocking is one click away with an older factor, as in the console")
+        .isEqualTo(200);
 
     Map<String, Response> refused = new LinkedHashMap<>();
+    refused.put(
+        "create a user", post(stale, "/api/v1/admin/users", Map.of("username", newUsername("p"))));
+    refused.put(
+        "notice address",
+        api.send(
+            api.request("/api/v1/admin/users/" + target + "/email")
+                .header("Authorization", "Bearer " + stale)
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString("{\"email\": \"attacker@example.com\"}"))
+                .build()));
+    refused.put("API key", post(stale, "/api/v1/admin/api-keys", Map.of("name", "stale-key")));
+    refused.put(
+        "metrics token", post(stale, "/api/v1/admin/metrics-tokens", Map.of("name", "stale")));
+    refused.put("disable", post(stale, "/api/v1/admin/users/" + target + "/disable", Map.of()));
     refused.put(
         "registration link",
         post(stale, "/api/v1/admin/users/" + target + "/registration-link", Map.of()));
