@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -143,6 +144,12 @@ public final class Fuzz {
    * {@code -Dlatchkey.fuzz.tries}, when given.
    */
   public static final class Tries implements AroundPropertyHook {
+    /** Added to a class, the hook reaches the class's properties. */
+    @Override
+    public PropagationMode propagateTo() {
+      return PropagationMode.DIRECT_DESCENDANTS;
+    }
+
     @Override
     public PropertyExecutionResult aroundProperty(
         PropertyLifecycleContext context, PropertyExecutor property) {
