@@ -1,6 +1,7 @@
 package io.latchkey.core.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
@@ -11,6 +12,7 @@ import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hostile CSV user imports (issue 13): random bytes and mutations of a valid file are either read
@@ -42,6 +44,25 @@ class UserCsvFuzzTest {
     check((UserCsv.header() + "\n" + body).getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Found by {@link #mutatedFilesAreReadOrRefusedAsAWhole}: a quoted display name kept a NUL or a
+   * line break, which PostgreSQL refuses in text and which forges lines in the console.
+   */
+  @Test
+  void aDisplayNameWithAControlCharacterIsRefused() {
+    List<UserCsv.Row> rows =
+        UserCsv.parse(
+            "username,display_name\nalice,\"Alice\u0000\"\nbob,\"Bob\nadmin: yes\"\n"
+                .getBytes(StandardCharsets.UTF_8));
+
+    for (UserCsv.Row row : rows) {
+      Username username = Username.of(row.username());
+      assertThatThrownBy(() -> Accounts.displayName(row.displayName(), username))
+          .isInstanceOfSatisfying(
+              LatchkeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    }
+  }
+
   private static void check(byte[] file) {
     Fuzz.within(
         () -> {
@@ -62,7 +83,8 @@ class UserCsvFuzzTest {
     UserImport.admin(row.admin());
     try {
       Username username = Username.of(row.username());
-      Accounts.displayName(row.displayName(), username);
+      assertThat(Accounts.displayName(row.displayName(), username).codePoints())
+          .noneMatch(Character::isISOControl);
       if (row.email() != null && !row.email().isBlank()) {
         EmailAddress.of(row.email());
       }
