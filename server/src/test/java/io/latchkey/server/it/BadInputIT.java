@@ -291,6 +291,10 @@ class BadInputIT extends ServerIT {
         "display name of 201 characters",
         "{\"username\":\"dn201\",\"displayName\":\"" + "d".repeat(201) + "\"}");
     bodies.put("display name an object", "{\"username\":\"dnobj\",\"displayName\":{}}");
+    // Issue 13 (UserCsvFuzzTest): PostgreSQL refused the NUL with a 500; a line break forged lines.
+    bodies.put("display name with a NUL", "{\"username\":\"dnnul\",\"displayName\":\"a\\u0000b\"}");
+    bodies.put(
+        "display name with a line break", "{\"username\":\"dnlf\",\"displayName\":\"a\\nb\"}");
     // --- notices: the address is refused before anything is stored (no header injection) ---
     bodies.put(
         "email with CRLF and a Bcc header",
