@@ -138,8 +138,10 @@ public class RegistrationController {
     User user = currentUser.require();
     UUID id = parseId(enrollmentId);
     if (!SessionStages.holds(request, ATTEMPT, user, id)) {
-      // Only the session that was shown the secret confirms it (issue 12).
-      return "redirect:/register";
+      // Only the session that was shown the secret confirms it (issue 12): another session's
+      // attempt, another user's, a finished or an unknown one is not there for this session.
+      throw new LatchkeyException(
+          ErrorCode.NOT_FOUND, "no registration of this browser session has that ID");
     }
     try {
       enrollments.confirm(user, id, code.strip(), context(request, user));
