@@ -215,6 +215,20 @@ public final class EnrollmentService {
    *     for a wrong code (counted toward the lockout), {@code forbidden} for another user's attempt
    */
   public Completion confirm(User user, UUID enrollmentId, String code, RequestContext context) {
+    Enrollment enrollment = owned(user, enrollmentId, context);
+    if (enrollment.state() == EnrollmentState.COMPLETED) {
+      return new Completion(enrollment.id(), true);
+    }
+    return confirmPending(user, enrollment, code, context);
+  }
+
+  /**
+   * The attempt {@code enrollmentId} if it is {@code user}'s.
+   *
+   * @throws LatchkeyException {@code not_found} for no such attempt, {@code forbidden} (audited)
+   *     for another user's
+   */
+  public Enrollment owned(User user, UUID enrollmentId, RequestContext context) {
     Enrollment enrollment =
         enrollments
             .findById(enrollmentId)
@@ -228,9 +242,11 @@ public final class EnrollmentService {
               .build());
       throw new LatchkeyException(ErrorCode.FORBIDDEN, "registration belongs to another user");
     }
-    if (enrollment.state() == EnrollmentState.COMPLETED) {
-      return new Completion(enrollment.id(), true);
-    }
+    return enrollment;
+  }
+
+  private Completion confirmPending(
+      User user, Enrollment enrollment, String code, RequestContext context) {
     if (enrollment.expiredAt(clock.instant())) {
       timeOut(enrollment, user, context);
       throw timedOut();

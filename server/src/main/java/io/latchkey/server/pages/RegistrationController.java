@@ -138,10 +138,12 @@ public class RegistrationController {
     User user = currentUser.require();
     UUID id = parseId(enrollmentId);
     if (!SessionStages.holds(request, ATTEMPT, user, id)) {
-      // Only the session that was shown the secret confirms it (issue 12): another session's
-      // attempt, another user's, a finished or an unknown one is not there for this session.
+      // Only the session that was shown the secret confirms it (issue 12). Another user's attempt
+      // is forbidden (and audited), an unknown one not found, and this user's own attempt from
+      // another browser session a conflict: Next there gives this session a fresh secret.
+      enrollments.owned(user, id, context(request, user));
       throw new LatchkeyException(
-          ErrorCode.NOT_FOUND, "no registration of this browser session has that ID");
+          ErrorCode.CONFLICT, "the registration was started in another browser session");
     }
     try {
       enrollments.confirm(user, id, code.strip(), context(request, user));
