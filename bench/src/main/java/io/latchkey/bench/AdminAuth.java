@@ -34,6 +34,7 @@ final class AdminAuth {
   private String secret;
   private long lastStep = -1;
   private String token;
+  private String previousToken;
   private long loginNanos;
   private int logins;
 
@@ -131,6 +132,17 @@ final class AdminAuth {
                   .POST(SoakHttp.json(body))
                   .build());
       if (answer.is(201)) {
+        // The token before the last one has had minutes to finish its calls: sign it out.
+        if (previousToken != null) {
+          // (its answer is counted as kind admin.logout, like every other)
+          http.send(
+              "admin.logout",
+              http.request("/api/v1/admin/sessions/current")
+                  .header("Authorization", "Bearer " + previousToken)
+                  .DELETE()
+                  .build());
+        }
+        previousToken = token;
         token = answer.json().path("token").asString();
         loginNanos = System.nanoTime();
         logins++;
