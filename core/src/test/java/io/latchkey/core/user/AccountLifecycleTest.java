@@ -89,6 +89,37 @@ class AccountLifecycleTest {
   }
 
   @Test
+  void aResetOrAnEnableAsksForARegistrationLinkAndEndsEverySession() {
+    AccountLifecycle lifecycle =
+        new AccountLifecycle(
+            core.users,
+            nothingStored(MethodRepository.class),
+            core.enrollments,
+            nothingStored(PushEnrollmentRepository.class),
+            core.backupCodeStore,
+            new DirectTransactions(),
+            core.audit,
+            core.clock,
+            core.notices,
+            core.sessions);
+    core.sessions.open(alice.id(), 2);
+    assertThat(core.users.registrationLinkRequired(alice.id())).isFalse();
+
+    lifecycle.resetMfa(alice, "lost phone", root);
+
+    assertThat(core.users.registrationLinkRequired(alice.id())).isTrue();
+    assertThat(core.sessions.ended()).containsExactly(alice.id());
+    assertThat(core.audit.single(AuditEventType.MFA_RESET).detail())
+        .endsWith("; 2 signed-in sessions ended");
+
+    core.users.setRegistrationLinkRequired(alice.id(), false);
+    lifecycle.disable(core.reload(alice), "", root);
+    assertThat(core.users.registrationLinkRequired(alice.id())).isFalse();
+    lifecycle.enable(core.reload(alice), "", root);
+    assertThat(core.users.registrationLinkRequired(alice.id())).isTrue();
+  }
+
+  @Test
   void disablingTellsTheUserWhoDidIt() {
     core.sessions.open(alice.id(), 1);
 
@@ -96,8 +127,8 @@ class AccountLifecycleTest {
 
     assertThat(core.reload(alice).status()).isEqualTo(UserStatus.DISABLED);
     assertThat(core.audit.single(AuditEventType.USER_DISABLED).detail())
-        .isEqualTo("disabled by root: left the company");
-    assertThat(core.sessions.ended()).as("ended by the enable").isEmpty();
+        .isEqualTo("disabled by root: left the company; 1 signed-in session ended");
+    assertThat(core.sessions.ended()).as("ended by the disable (issue 12)").hasSize(1);
     Notice told = core.noticeStore.all().getFirst();
     assertThat(told.kind()).isEqualTo(NoticeKind.ACCOUNT_DISABLED);
     assertThat(told.facts()).containsEntry("by", "root").doesNotContainValue("left the company");
@@ -130,7 +161,7 @@ class AccountLifecycleTest {
   }
 
   @Test
-  void theUnblockAndTheEnableEndTheSessionsInTheTransactionOfTheChange() {
+  void theUnblockDisableEnableAndResetEndTheSessionsInTheTransactionOfTheChange() {
     // Were the sessions ended after the commit, a session from before the block would work for a
     // moment on an active account.
     int[] depth = {0};
@@ -169,8 +200,10 @@ class AccountLifecycleTest {
     lifecycle.unblock(core.reload(alice), "", root);
     lifecycle.disable(core.reload(alice), "", root);
     lifecycle.enable(core.reload(alice), "", root);
+    lifecycle.resetMfa(core.reload(alice), "", root);
 
-    assertThat(depthAtEnd).as("the depth of transactions at each end of sessions").hasSize(2);
+    // unblock, disable, enable and reset-mfa each end the sessions inside their transaction
+    assertThat(depthAtEnd).as("the depth of transactions at each end of sessions").hasSize(4);
     assertThat(depthAtEnd).allMatch(d -> d > 0);
     assertThat(core.reload(alice).status()).isEqualTo(UserStatus.ACTIVE);
   }

@@ -74,7 +74,7 @@ class BadInputIT extends ServerIT {
         authorizationCases("POST", path, JSON, "{\"username\":\"x\",\"code\":\"123456\"}"));
     cases.add(
         api(
-            "admin's Basic auth (not an application)",
+            "an admin token (not an application)",
             "forbidden",
             () ->
                 api.send(
@@ -2078,8 +2078,8 @@ class BadInputIT extends ServerIT {
             }));
     cases.add(
         api(
-            "Basic auth of a user who is not an admin",
-            "forbidden",
+            "Basic auth of a user who is not an admin (Basic opens nothing)",
+            "unauthorized",
             () -> {
               String user = newUsername("plain");
               api.createUser(user, "correct horse battery");
@@ -2088,8 +2088,8 @@ class BadInputIT extends ServerIT {
     if (admin) {
       cases.add(
           api(
-              "an application's API key",
-              "forbidden",
+              "an application's API key (the admin API needs an admin login)",
+              "unauthorized",
               () -> withAuthorization.apply("Bearer " + api.createApiKey("not-an-admin"))));
     }
     return cases;

@@ -15,7 +15,6 @@ import io.latchkey.server.testing.WizardClient.Page;
 import io.latchkey.server.testing.WizardClient.Pending;
 import java.io.IOException;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,9 +78,7 @@ class DatabaseOutageIT {
                 "--spring.datasource.url=" + url);
     clock = node.getBean(MutableClock.class);
     base = "http://127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
-    String password =
-        Files.readString(data.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
-    api = new Api(base, password);
+    api = new Api(base, Api.adminTokens(node));
   }
 
   @AfterEach

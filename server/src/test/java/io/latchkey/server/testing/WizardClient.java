@@ -162,6 +162,39 @@ public final class WizardClient {
     }
   }
 
+  /**
+   * Sends any request with this client's cookies, like {@link #send}, but does not read the body of
+   * a server-sent event stream (it never ends): its status and headers are the answer.
+   */
+  public Page sendUnlessStream(HttpRequest request) {
+    try {
+      HttpResponse<java.io.InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      String type = response.headers().firstValue("Content-Type").orElse("");
+      String body;
+      try (java.io.InputStream in = response.body()) {
+        body =
+            type.startsWith("text/event-stream")
+                ? ""
+                : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      Page page =
+          new Page(
+              response.statusCode(),
+              response.headers().firstValue("X-Correlation-Id").orElse(null),
+              type,
+              response.headers().firstValue("Location").orElse(null),
+              body);
+      hiddenInput(page.body(), "_csrf").ifPresent(token -> csrf = token);
+      return page;
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + request + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** A request builder for {@code path} with this client's User-Agent. */
   public HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder =
