@@ -5,6 +5,10 @@ import io.latchkey.core.otp.Secret;
 import io.latchkey.core.otp.Totp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -19,7 +23,8 @@ import java.util.Map;
  * then signs in with {@code POST /api/v1/admin/sessions} (password and a code) for a token, and
  * signs in again before the login is {@link #RELOGIN_AFTER} old, so that calls that need a recent
  * second factor (registration links, reset-mfa, unblock, policy) keep working. A TOTP code is
- * accepted once per 30-second step: a new login waits for a step the last one did not use.
+ * accepted once per 30-second step: a new login waits for a step the last one did not use. The
+ * secret is kept in a file (mode 600) so that a later run against the same server signs in with it.
  */
 final class AdminAuth {
   /** Well inside the server's 10-minute step-up window. */
@@ -46,7 +51,8 @@ final class AdminAuth {
   }
 
   /** Finds out what the server takes; for tokens, registers a factor and signs in. */
-  static AdminAuth connect(SoakHttp http, String username, String password, Deadline deadline)
+  static AdminAuth connect(
+      SoakHttp http, String username, String password, Deadline deadline, Path secretFile)
       throws IOException, InterruptedException {
     String basicHeader =
         "Basic "
@@ -66,10 +72,22 @@ final class AdminAuth {
       throw new IllegalStateException("GET /api/v1/admin/policy with Basic: " + probe.outcome());
     }
     AdminAuth auth = new AdminAuth(http, username, password, false);
-    try (WizardSession wizard = new WizardSession(http.base, deadline, http)) {
-      auth.secret = wizard.register(username, password).secret();
+    if (Files.exists(secretFile)) {
+      // An earlier run registered the administrator's authenticator: the server asks for it now.
+      auth.secret = Files.readString(secretFile).strip();
+    } else {
+      try (WizardSession wizard = new WizardSession(http.base, deadline, http)) {
+        auth.secret = wizard.register(username, password).secret();
+      }
+      auth.lastStep = step(Instant.now());
+      Files.writeString(
+          secretFile,
+          auth.secret + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
     }
-    auth.lastStep = step(Instant.now());
     auth.login();
     return auth;
   }

@@ -96,7 +96,9 @@ public final class SoakLoad {
       """
       usage: SoakLoad --server http://127.0.0.1:PORT --data DIR [options]
         --server URL            the server (loopback only)
-        --data DIR              its data folder (DIR/initial-admin-password)
+        --data DIR              its data folder (DIR/initial-admin-password; on a server
+                                that takes admin tokens, the administrator's TOTP secret
+                                is kept in DIR/soak-admin-totp-secret for later runs)
         --pid PID               the server's process (default: the one listening on the port)
         --minutes N | --seconds N   how long to drive it (default 60 minutes)
         --vus N                 virtual users (default 4, at most 16)
@@ -306,7 +308,13 @@ public final class SoakLoad {
         options.maxUsers(),
         prefix,
         mail == null ? "none" : "127.0.0.1:" + mail.port());
-    admin = AdminAuth.connect(http, options.admin(), password, deadline);
+    admin =
+        AdminAuth.connect(
+            http,
+            options.admin(),
+            password,
+            deadline,
+            options.data().resolve("soak-admin-totp-secret"));
     out.println(
         "SoakLoad: admin API takes "
             + (admin.basic() ? "HTTP Basic" : "admin tokens (TOTP registered, signed in)"));
@@ -570,11 +578,8 @@ public final class SoakLoad {
     SoakHttp.Answer answer = verify("verify.right", user, code);
     if (answer.is(200)) {
       acceptedNow(user, step, code, answer);
-    } else {
+    } else if (!lockedOut(user, answer)) {
       anomaly("right code for " + user.name + " answered " + answer.outcome());
-      if (answer.errorCode().equals("user_blocked")) {
-        user.blocked = true;
-      }
     }
   }
 
@@ -595,8 +600,21 @@ public final class SoakLoad {
     }
   }
 
+  /**
+   * Wrong codes and replays count toward the lockout (10 in a row by default): a {@code
+   * user_blocked} answer then is the server doing its job. The user is unblocked by its next turn.
+   */
+  private boolean lockedOut(SoakUser user, SoakHttp.Answer answer) {
+    if (!answer.errorCode().equals("user_blocked")) {
+      return false;
+    }
+    count("lockout (user_blocked after wrong codes or replays)");
+    user.blocked = true;
+    return true;
+  }
+
   private void verifyWrong(SoakUser user) throws InterruptedException {
-    if (user.wrongInARow >= 3) {
+    if (user.wrongInARow >= 6) {
       adminReads(user);
       return;
     }
@@ -613,6 +631,9 @@ public final class SoakLoad {
     } while (window.contains(code));
     SoakHttp.Answer answer = verify("verify.wrong", user, code);
     user.wrongInARow++;
+    if (lockedOut(user, answer)) {
+      return;
+    }
     if (answer.is(200)) {
       failures.add("a wrong code for " + user.name + " was accepted");
     } else if (!answer.errorCode().equals("invalid_code")) {
@@ -631,6 +652,10 @@ public final class SoakLoad {
     }
     count("verify.replay");
     SoakHttp.Answer answer = verify("verify.replay", user, user.lastCode);
+    user.wrongInARow++;
+    if (lockedOut(user, answer)) {
+      return;
+    }
     if (answer.is(200)) {
       failures.add("replayed code of " + user.name + " accepted again (" + answer.outcome() + ")");
     } else if (!answer.errorCode().equals("code_reused")) {
