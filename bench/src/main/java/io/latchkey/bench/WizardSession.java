@@ -49,13 +49,46 @@ final class WizardSession implements AutoCloseable {
 
   private record Page(int status, String location, String body) {}
 
+  /**
+   * Sees every request of the wizard (for {@link SoakLoad}'s pacing and counts); the other load
+   * generators use {@link #NO_OBSERVER}.
+   */
+  interface Observer {
+    /** Just before a request is sent (may wait, to hold a request rate). */
+    void before() throws InterruptedException;
+
+    /** Its answer: {@code step} is e.g. {@code POST /register/confirm}. */
+    void answered(String step, int status);
+
+    /** No answer (time-out, connection refused...). */
+    void failed(String step, Exception e);
+  }
+
+  static final Observer NO_OBSERVER =
+      new Observer() {
+        @Override
+        public void before() {}
+
+        @Override
+        public void answered(String step, int status) {}
+
+        @Override
+        public void failed(String step, Exception e) {}
+      };
+
   private final String base;
   private final Deadline deadline;
   private final HttpClient http;
+  private final Observer observer;
 
   WizardSession(String base, Deadline deadline) {
+    this(base, deadline, NO_OBSERVER);
+  }
+
+  WizardSession(String base, Deadline deadline, Observer observer) {
     this.base = base;
     this.deadline = deadline;
+    this.observer = observer;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -68,7 +101,41 @@ final class WizardSession implements AutoCloseable {
   /** The whole wizard: sign in, start, read the secret, confirm with the current code. */
   Registered register(String username, String password) throws IOException, InterruptedException {
     SignedIn signedIn = signIn(username, password);
-    Page app = signedIn.app();
+    return new Registered(registerFrom(signedIn.app()), signedIn.nanos());
+  }
+
+  /**
+   * A one-time registration link ({@code /enroll/TOKEN}, as the admin API issued it): open it, take
+   * it (POST, which signs this browser in as the link's user), then the wizard as above.
+   *
+   * @return the new Base32 secret
+   */
+  String registerWithLink(String token) throws IOException, InterruptedException {
+    String path = "/enroll/" + token;
+    Page open = expectStatus(get(path), 200, "GET /enroll/{token}");
+    expectRedirect(
+        post(path, form("_csrf", csrf(open, "/enroll/{token}"))),
+        "/register",
+        "POST /enroll/{token}");
+    Page app = expectStatus(get("/register"), 200, "GET /register");
+    return registerFrom(app);
+  }
+
+  /**
+   * Signs in, starts a TOTP registration and reads the QR code page, then goes away without
+   * confirming: no method may come of it.
+   */
+  void abandon(String username, String password) throws IOException, InterruptedException {
+    SignedIn signedIn = signIn(username, password);
+    expectRedirect(
+        post("/register/start", form("_csrf", csrf(signedIn.app(), "/register"))),
+        "/register/scan",
+        "POST /register/start");
+    expectStatus(get("/register/scan"), 200, "GET /register/scan");
+  }
+
+  /** From step 1 of the wizard: start, read the secret, confirm with the current code. */
+  private String registerFrom(Page app) throws IOException, InterruptedException {
     expectRedirect(
         post("/register/start", form("_csrf", csrf(app, "/register"))),
         "/register/scan",
@@ -87,7 +154,7 @@ final class WizardSession implements AutoCloseable {
             form("enrollment", enrollment, "code", code, "_csrf", csrf(scan, "/register/scan"))),
         "/register/done",
         "POST /register/confirm");
-    return new Registered(secret, signedIn.nanos());
+    return secret;
   }
 
   /**
@@ -180,18 +247,30 @@ final class WizardSession implements AutoCloseable {
   }
 
   private Page send(HttpRequest request) throws IOException, InterruptedException {
-    String step = request.method() + " " + request.uri().getRawPath();
+    // A registration link's token is a credential: never in a message.
+    String step =
+        request.method()
+            + " "
+            + request.uri().getRawPath().replaceFirst("^/enroll/.*", "/enroll/{token}");
+    String stepName = step;
+    observer.before();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      observer.answered(stepName, response.statusCode());
     } catch (HttpConnectTimeoutException e) {
+      observer.failed(stepName, e);
       throw new HttpConnectTimeoutException(step + ": connect timed out");
     } catch (HttpTimeoutException e) {
+      observer.failed(stepName, e);
       throw new HttpTimeoutException(
           step
               + ": no answer within "
               + request.timeout().map(Duration::toSeconds).orElse(0L)
               + " s");
+    } catch (IOException e) {
+      observer.failed(stepName, e);
+      throw e;
     }
     return new Page(
         response.statusCode(),
