@@ -106,7 +106,7 @@ public final class ErrorCodes {
       if (t instanceof java.sql.SQLException
           || t instanceof org.springframework.dao.DataAccessException) {
         underDatabaseError = true;
-      } else if (underDatabaseError && t instanceof java.io.IOException) {
+      } else if (underDatabaseError && fileError(t)) {
         return true;
       }
       if (t.getCause() == t) {
@@ -114,6 +114,18 @@ public final class ErrorCodes {
       }
     }
     return false;
+  }
+
+  /**
+   * An I/O error of a file, not of a connection: a network database's lost connection (a socket
+   * error, an end of stream, a time-out) is an unavailable database but not a storage failure.
+   */
+  private static boolean fileError(Throwable t) {
+    return t instanceof java.io.IOException
+        && !(t instanceof java.io.EOFException)
+        && !(t instanceof java.io.InterruptedIOException)
+        && !t.getClass().getName().startsWith("java.net.")
+        && !t.getClass().getName().startsWith("javax.net.");
   }
 
   /** H2's {@code ErrorCode.DATABASE_IS_READ_ONLY}. */

@@ -54,5 +54,17 @@ class StorageFailureTest {
         .isFalse();
     assertThat(ErrorCodes.of(new IllegalStateException(new IOException("disk"))))
         .isEqualTo(ErrorCode.INTERNAL_ERROR);
+    // PostgreSQL's lost connection: unavailable, but no file of ours failed.
+    Exception lost =
+        new UncategorizedSQLException(
+            "x",
+            "y",
+            new SQLException(
+                "An I/O error occurred while sending to the backend.",
+                "08006",
+                0,
+                new java.net.SocketException("Connection reset")));
+    assertThat(ErrorCodes.storageFailed(lost)).isFalse();
+    assertThat(ErrorCodes.of(lost)).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
   }
 }
