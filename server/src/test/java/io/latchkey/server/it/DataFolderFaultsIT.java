@@ -35,7 +35,8 @@ import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
  *       envelope, never a 500; readiness is false; once space is freed the same process serves
  *       again (the pool's connections are renewed and H2 opens its file again), without a restart;
  *       everything answered 2xx is there, also after a kill -9 and a restart on the same folder.
- *   <li>Read-only at start: the server exits 70 with one message naming the folder, no stack trace.
+ *   <li>Read-only at start: the server exits 1 (as {@code ./latchkey server}) with one message
+ *       naming the folder, no stack trace.
  * </ul>
  *
  * <p>A folder turned read-only under a running server cannot be produced here: Linux refuses to
@@ -134,12 +135,12 @@ class DataFolderFaultsIT {
     server.kill();
     server.close();
 
-    // Read-only at start: one clear message naming the folder, exit status 70, no stack trace.
+    // Read-only at start: one clear message naming the folder, exit status 1, no stack trace.
     disk.readOnly(true);
     server = ServerProcess.launch(data, null, List.of());
     int exit = server.awaitExit(ServerProcess.START_TIMEOUT);
     String output = server.output();
-    assertThat(exit).as(output).isEqualTo(70);
+    assertThat(exit).as(output).isEqualTo(1);
     assertThat(output)
         .contains("APPLICATION FAILED TO START")
         .contains(

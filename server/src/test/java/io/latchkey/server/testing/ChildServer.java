@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * The server's main as {@code ./latchkey server} runs it (a failed start logs Spring's explanation
- * and exits 70, as {@code ServerCommand} does), in a JVM of its own so that a test can kill it for
- * real, with the clock read from the file named by {@code -Dlatchkey.test.clock-file} ({@link
- * FileClock}) when given. Started by {@link ServerProcess}.
+ * and exits 1, as {@code ServerCommand} does: picocli's {@code ExitCode.SOFTWARE}), in a JVM of its
+ * own so that a test can kill it for real, with the clock read from the file named by {@code
+ * -Dlatchkey.test.clock-file} ({@link FileClock}) when given. Started by {@link ServerProcess}.
  */
 public final class ChildServer {
   private ChildServer() {}
@@ -28,7 +28,7 @@ public final class ChildServer {
       builder.run(args);
     } catch (RuntimeException e) {
       // As the launcher: Spring has logged why; a raw stack trace here would bury it.
-      System.exit(70);
+      System.exit(1);
     }
   }
 
