@@ -17,7 +17,8 @@ import java.util.Set;
  * The command line of {@link VerifyLoad}, checked: a loopback URL only, bounded counts and time.
  *
  * @param base scheme, host and port of the server, without a trailing slash
- * @param adminUser the administrator's username (HTTP Basic)
+ * @param adminUser the administrator's username (the admin API takes an admin token: {@link
+ *     AdminAuthorization})
  * @param adminPassword the administrator's password, read from a file (never from the command line,
  *     never printed)
  * @param users how many users to create, register and verify

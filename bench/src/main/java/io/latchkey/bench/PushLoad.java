@@ -171,11 +171,7 @@ public final class PushLoad {
             .executor(streamsExecutor)
             .build();
     this.adminAuthorization =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString(
-                    (options.adminUser() + ":" + options.adminPassword())
-                        .getBytes(StandardCharsets.UTF_8));
+        AdminAuthorization.header(options.adminUser(), options.adminPassword());
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -332,7 +328,7 @@ public final class PushLoad {
       throw new SetupFailed(
           "creating the API key answered "
               + outcome(response)
-              + (response.statusCode() == 401 ? " (wrong admin password?)" : ""));
+              + (response.statusCode() == 401 ? AdminAuthorization.HINT : ""));
     }
     String token = JSON.readTree(response.body()).path("token").asString();
     if (token.isEmpty()) {

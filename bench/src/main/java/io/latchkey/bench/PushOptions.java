@@ -13,7 +13,8 @@ import java.util.List;
  * The command line of {@link PushLoad}, checked: a loopback URL only, bounded counts and time.
  *
  * @param base scheme, host and port of the server, without a trailing slash
- * @param adminUser the administrator's username (HTTP Basic)
+ * @param adminUser the administrator's username (the admin API takes an admin token: {@link
+ *     AdminAuthorization})
  * @param adminPassword the administrator's password, read from a file (never printed)
  * @param devices how many users to create, each with one push device registered through the wizard
  * @param challenges how many sign-in requests to send for the delivery latency (0: none)

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * build's test run. Against a running server on this machine it
  *
  * <ol>
- *   <li>creates an API key and {@code --users} users as the administrator (HTTP Basic);
+ *   <li>creates an API key and {@code --users} users as the administrator (the admin API takes an
+ *       admin token: {@link AdminAuthorization});
  *   <li>registers a TOTP authenticator for each user through the wizard pages, like a browser
  *       without JavaScript (one cookie jar per user), {@code --concurrency} users at a time;
  *   <li>waits for the next 30-second step (registration used up the current one), then sends one
@@ -104,11 +104,7 @@ public final class VerifyLoad {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     this.adminAuthorization =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString(
-                    (options.adminUser() + ":" + options.adminPassword())
-                        .getBytes(StandardCharsets.UTF_8));
+        AdminAuthorization.header(options.adminUser(), options.adminPassword());
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -226,7 +222,7 @@ public final class VerifyLoad {
       throw new SetupFailed(
           "creating the API key answered "
               + outcome(response)
-              + (response.statusCode() == 401 ? " (wrong admin password?)" : ""));
+              + (response.statusCode() == 401 ? AdminAuthorization.HINT : ""));
     }
     String token = JSON.readTree(response.body()).path("token").asString();
     if (token.isEmpty()) {

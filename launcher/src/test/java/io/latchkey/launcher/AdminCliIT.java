@@ -23,7 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code latchkey admin} against the real server, started in-process on a free port with an empty
- * data folder, as an administrator would use it on first start.
+ * data folder, as an administrator would use it on first start: the bootstrap administrator has an
+ * authenticator (registered in-process, as the console would) and signs in once with {@code admin
+ * login}; every other command uses the stored token.
  */
 class AdminCliIT {
   /** {@code error: <message> (code <code>, correlation ID <id>, <timestamp>)} */
@@ -38,6 +40,12 @@ class AdminCliIT {
   private static String url;
   private static String adminPassword;
 
+  /** Where the shared admin login is kept ({@code LATCHKEY_CONFIG_HOME}). */
+  @TempDir static Path config;
+
+  /** The bootstrap administrator's backup codes: one per login, whatever the clock's step. */
+  private static final java.util.Deque<String> BACKUP_CODES = new java.util.ArrayDeque<>();
+
   @BeforeAll
   static void startServer() throws IOException {
     server =
@@ -48,6 +56,112 @@ class AdminCliIT {
             "--latchkey.data=" + data.toAbsolutePath());
     url = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
     adminPassword = Files.readAllLines(data.resolve("initial-admin-password")).get(0);
+    BACKUP_CODES.addAll(registerAuthenticator("admin"));
+    CliRun login = run(env(), "login", "--code", BACKUP_CODES.pop());
+    assertThat(login.exit()).as(login.toString()).isZero();
+  }
+
+  /**
+   * Registers a TOTP authenticator for {@code username} through the server's own registration
+   * service (what the console's wizard does), then issues backup codes.
+   *
+   * @return the backup codes
+   */
+  private static List<String> registerAuthenticator(String username) {
+    var users = server.getBean(io.latchkey.core.user.UserRepository.class);
+    var enrollments = server.getBean(io.latchkey.core.enrollment.EnrollmentService.class);
+    var backupCodes = server.getBean(io.latchkey.core.backupcode.BackupCodes.class);
+    var user = users.findByUsername(io.latchkey.core.user.Username.of(username)).orElseThrow();
+    var context =
+        new io.latchkey.core.audit.RequestContext(
+            io.latchkey.core.audit.CorrelationId.random(new java.security.SecureRandom()),
+            "127.0.0.1",
+            "AdminCliIT",
+            username);
+    var enrollment = enrollments.begin(user, context);
+    String code =
+        io.latchkey.core.otp.Totp.generate(
+            enrollment.secret(),
+            io.latchkey.core.otp.OtpParameters.TOTP_DEFAULT,
+            java.time.Instant.now());
+    enrollments.confirm(user, enrollment.id(), code, context);
+    return backupCodes.generate(user, context).codes();
+  }
+
+  @Test
+  void aCommandWithoutALoginSaysToSignInFirst() throws IOException {
+    Map<String, String> env = env();
+    env.put("LATCHKEY_CONFIG_HOME", Files.createTempDirectory("latchkey-empty-").toString());
+
+    CliRun run = run(env, "users");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().strip()).contains("latchkey admin login").doesNotContain("\n");
+    assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void theLoginIsKeptReadableByItsOwnerOnlyAndTheLogoutEndsIt() throws IOException {
+    Path home = Files.createTempDirectory("latchkey-login-").resolve("latchkey");
+    Map<String, String> env = env();
+    env.put("LATCHKEY_CONFIG_HOME", home.toString());
+
+    CliRun login = run(env, "login", "--code", BACKUP_CODES.pop());
+
+    assertThat(login.exit()).as(login.toString()).isZero();
+    assertThat(login.out()).contains("Signed in to " + url + " as admin until ");
+    assertThat(Files.getPosixFilePermissions(home))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    List<Path> files;
+    try (var listed = Files.list(home)) {
+      files = listed.toList();
+    }
+    assertThat(files).hasSize(1);
+    assertThat(Files.getPosixFilePermissions(files.get(0)))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    String token =
+        JsonMapper.builder().build().readTree(files.get(0).toFile()).path("token").asString();
+    assertThat(token).startsWith("lka_");
+    assertThat(run(env, "users").exit()).isZero();
+
+    CliRun logout = run(env, "logout");
+
+    assertThat(logout.exit()).as(logout.toString()).isZero();
+    assertThat(logout.out()).contains("Signed out of " + url + ".");
+    assertThat(home).isEmptyDirectory();
+    CliRun after = run(env, "users");
+    assertThat(after.exit()).isEqualTo(1);
+    assertThat(after.err()).contains("latchkey admin login");
+    // The server ended the token too: given again, it is refused.
+    Map<String, String> withToken = env();
+    withToken.put("LATCHKEY_ADMIN_TOKEN", token);
+    CliRun revoked = run(withToken, "users");
+    assertThat(revoked.exit()).isEqualTo(1);
+    assertThat(error(revoked).group(2)).isEqualTo("unauthorized");
+    assertThat(error(revoked).group(1)).contains("latchkey admin login");
+  }
+
+  @Test
+  void aMetricsTokenScrapesTheMetricsAndOpensNothingElse() throws Exception {
+    CliRun created = admin("create-metrics-token", "prometheus", "--quiet");
+
+    assertThat(created.exit()).as(created.toString()).isZero();
+    String token = created.out().strip();
+    assertThat(token).startsWith("lkm_");
+    var http = java.net.http.HttpClient.newHttpClient();
+    var scraped =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(scraped.statusCode()).isEqualTo(200);
+    assertThat(scraped.body()).contains("latchkey_");
+    Map<String, String> withToken = env();
+    withToken.put("LATCHKEY_ADMIN_TOKEN", token);
+    CliRun admin = run(withToken, "users");
+    assertThat(admin.exit()).isEqualTo(1);
+    assertThat(error(admin).group(2)).isEqualTo("unauthorized");
   }
 
   @AfterAll
@@ -114,28 +228,55 @@ class AdminCliIT {
   }
 
   @Test
-  void aGeneratedPasswordIsShownOnceAndIsTheUsersRealPassword() {
+  void aGeneratedPasswordIsShownOnceAndIsTheUsersRealPassword() throws Exception {
     CliRun created = admin("create-user", "gina", "--generate-password");
     Matcher shown = Pattern.compile("Password: +([A-Za-z0-9]{20}) ").matcher(created.out());
     assertThat(shown.find()).as(created.toString()).isTrue();
 
-    // Signed in as gina, who is no administrator: refused as forbidden, not as unauthorized.
-    CliRun asGina = run(env("gina", shown.group(1)), "users");
-
+    // Gina, who is no administrator, gets no admin login: refused like a wrong password.
+    CliRun asGina = run(env("gina", shown.group(1)), "login", "--code", "123456");
     assertThat(asGina.exit()).isEqualTo(1);
-    assertThat(error(asGina).group(2)).isEqualTo("forbidden");
+    assertThat(error(asGina).group(2)).isEqualTo("unauthorized");
+    // The password is hers for real: the user API accepts it and asks for a method she lacks.
+    var signIn =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/api/v1/user/sessions"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            JsonMapper.builder()
+                                .build()
+                                .writeValueAsString(
+                                    Map.of(
+                                        "username", "gina",
+                                        "password", shown.group(1),
+                                        "code", "123456"))))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(signIn.body()).contains("not_enrolled");
   }
 
   @Test
-  void anAdministratorCreatedWithAPasswordFromStdinCanAdminister() {
+  void anAdministratorCreatedWithAPasswordFromStdinCanAdministerOnceSignedIn() throws IOException {
     CliRun created =
         withStdin(env(), "s3cret-passw0rd\n", "create-user", "hank", "--admin", "--password-stdin");
-    CliRun asHank = run(env("hank", "s3cret-passw0rd"), "users");
-
     assertThat(created.exit()).as(created.toString()).isZero();
     assertThat(created.out()).contains("Administrator:   yes");
-    assertThat(asHank.exit()).as(asHank.toString()).isZero();
-    assertThat(asHank.out()).contains("hank");
+    Map<String, String> asHank = env("hank", "s3cret-passw0rd");
+    CliRun withoutMethod = run(asHank, "login", "--code", "123456");
+    assertThat(withoutMethod.exit()).isEqualTo(1);
+    assertThat(error(withoutMethod).group(2)).isEqualTo("not_enrolled");
+
+    List<String> codes = registerAuthenticator("hank");
+    asHank.put("LATCHKEY_CONFIG_HOME", Files.createTempDirectory("latchkey-hank-").toString());
+    CliRun login = run(asHank, "login", "--code", codes.get(0));
+    CliRun users = run(asHank, "users");
+
+    assertThat(login.exit()).as(login.toString()).isZero();
+    assertThat(users.exit()).as(users.toString()).isZero();
+    assertThat(users.out()).contains("hank");
   }
 
   @Test
@@ -362,18 +503,30 @@ class AdminCliIT {
   }
 
   @Test
-  void theInitialPasswordFileSignsIn() {
-    Map<String, String> env = Map.of("LATCHKEY_SERVER", url);
+  void theInitialPasswordFileSignsIn() throws IOException {
+    Map<String, String> env =
+        Map.of(
+            "LATCHKEY_SERVER",
+            url,
+            "LATCHKEY_CONFIG_HOME",
+            Files.createTempDirectory("latchkey-file-").toString());
 
-    CliRun run =
-        run(env, "--password-file", data.resolve("initial-admin-password").toString(), "users");
+    CliRun login =
+        run(
+            env,
+            "--password-file",
+            data.resolve("initial-admin-password").toString(),
+            "login",
+            "--code",
+            BACKUP_CODES.pop());
 
-    assertThat(run.exit()).as(run.toString()).isZero();
+    assertThat(login.exit()).as(login.toString()).isZero();
+    assertThat(run(env, "users").exit()).isZero();
   }
 
   @Test
   void aWrongAdminPasswordIsUnauthorizedWithACorrelationId() {
-    CliRun run = run(env("admin", "not-the-password"), "users");
+    CliRun run = run(env("admin", "not-the-password"), "login", "--code", "123456");
 
     assertThat(run.exit()).isEqualTo(1);
     Matcher error = error(run);
@@ -394,7 +547,7 @@ class AdminCliIT {
             "LATCHKEY_ADMIN_PASSWORD",
             adminPassword);
 
-    CliRun run = CliRun.run(env, "admin", "users");
+    CliRun run = CliRun.run(env, "admin", "login", "--code", "123456");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
@@ -472,6 +625,7 @@ class AdminCliIT {
     env.put("LATCHKEY_SERVER", url);
     env.put("LATCHKEY_ADMIN_USER", user);
     env.put("LATCHKEY_ADMIN_PASSWORD", password);
+    env.put("LATCHKEY_CONFIG_HOME", config.toString());
     return env;
   }
 

@@ -31,6 +31,9 @@ class LatchkeyCommandTest {
     assertThat(run.exit()).isZero();
     for (String command :
         new String[] {
+          "login",
+          "logout",
+          "create-metrics-token",
           "create-user",
           "users",
           "user",

@@ -5,21 +5,25 @@ import static io.latchkey.store.SqlValues.time;
 import static io.latchkey.store.SqlValues.uuid;
 
 import io.latchkey.core.user.UserId;
+import io.latchkey.core.usertoken.TokenKind;
 import io.latchkey.core.usertoken.UserToken;
 import io.latchkey.core.usertoken.UserTokenRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * User API sessions in {@code user_api_tokens}, found by the SHA-256 of their token (like API keys:
- * an equality lookup of a hash tells an attacker nothing without a preimage).
+ * API sessions and tokens of every {@link TokenKind} in {@code user_api_tokens}, found by the
+ * SHA-256 of their token (like API keys: an equality lookup of a hash tells an attacker nothing
+ * without a preimage).
  */
 public final class JdbcUserTokenRepository implements UserTokenRepository {
-  private static final String COLUMNS = "id, user_id, created_at, expires_at, revoked_at";
+  private static final String COLUMNS =
+      "id, kind, user_id, name, challenge_id, created_at, expires_at, revoked_at";
 
   private final JdbcClient jdbc;
 
@@ -30,10 +34,14 @@ public final class JdbcUserTokenRepository implements UserTokenRepository {
   @Override
   public void insert(UserToken token, byte[] tokenHash) {
     jdbc.sql(
-            "INSERT INTO user_api_tokens (id, user_id, token_hash, created_at, expires_at,"
-                + " revoked_at) VALUES (:id, :userId, :hash, :createdAt, :expiresAt, :revokedAt)")
+            "INSERT INTO user_api_tokens (id, kind, user_id, name, challenge_id, token_hash,"
+                + " created_at, expires_at, revoked_at) VALUES (:id, :kind, :userId, :name,"
+                + " :challengeId, :hash, :createdAt, :expiresAt, :revokedAt)")
         .param("id", token.id())
+        .param("kind", token.kind().name())
         .param("userId", token.userId().value())
+        .param("name", token.name())
+        .param("challengeId", token.challengeId())
         .param("hash", tokenHash)
         .param("createdAt", time(token.createdAt()))
         .param("expiresAt", time(token.expiresAt()))
@@ -47,6 +55,19 @@ public final class JdbcUserTokenRepository implements UserTokenRepository {
         .param("hash", tokenHash)
         .query(JdbcUserTokenRepository::token)
         .optional();
+  }
+
+  @Override
+  public List<UserToken> listLive(TokenKind kind, Instant now) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM user_api_tokens WHERE kind = :kind AND revoked_at IS NULL"
+                + " AND expires_at > :now ORDER BY created_at, id")
+        .param("kind", kind.name())
+        .param("now", time(now))
+        .query(JdbcUserTokenRepository::token)
+        .list();
   }
 
   @Override
@@ -79,7 +100,10 @@ public final class JdbcUserTokenRepository implements UserTokenRepository {
   private static UserToken token(ResultSet rs, int row) throws SQLException {
     return new UserToken(
         uuid(rs, "id"),
+        TokenKind.valueOf(rs.getString("kind")),
         new UserId(uuid(rs, "user_id")),
+        rs.getString("name"),
+        uuid(rs, "challenge_id"),
         instant(rs, "created_at"),
         instant(rs, "expires_at"),
         instant(rs, "revoked_at"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.core.cloudbackup.CloudBackup;
 import io.latchkey.core.user.User;
+import io.latchkey.core.usertoken.TokenKind;
 import io.latchkey.core.usertoken.UserToken;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,7 +106,15 @@ class JdbcCloudBackupRepositoryTest extends StoreTest {
   void userTokensAreFoundByTheirHashRevokedOnceAndSweptAfterExpiry() {
     JdbcUserTokenRepository tokens = new JdbcUserTokenRepository(jdbc);
     UserToken token =
-        new UserToken(UUID.randomUUID(), alice.id(), T0, T0.plus(Duration.ofMinutes(10)), null);
+        new UserToken(
+            UUID.randomUUID(),
+            TokenKind.USER,
+            alice.id(),
+            null,
+            null,
+            T0,
+            T0.plus(Duration.ofMinutes(10)),
+            null);
     byte[] hash = bytes("h".repeat(32));
     tokens.insert(token, hash);
 
@@ -124,27 +133,70 @@ class JdbcCloudBackupRepositoryTest extends StoreTest {
     JdbcUserTokenRepository tokens = new JdbcUserTokenRepository(jdbc);
     User bob = insertUser("bob");
     UserToken live = token(alice, T0.plus(Duration.ofMinutes(10)));
-    UserToken second = token(alice, T0.plus(Duration.ofMinutes(9)));
+    UserToken second = token(alice, TokenKind.ADMIN, T0.plus(Duration.ofMinutes(9)));
+    UserToken metrics = token(alice, TokenKind.METRICS, T0.plus(Duration.ofDays(3650)));
     UserToken expired = token(alice, T0.minusSeconds(1));
     UserToken signedOut = token(alice, T0.plus(Duration.ofMinutes(10)));
     UserToken bobs = token(bob, T0.plus(Duration.ofMinutes(10)));
-    for (UserToken t : List.of(live, second, expired, signedOut, bobs)) {
+    for (UserToken t : List.of(live, second, metrics, expired, signedOut, bobs)) {
       tokens.insert(t, bytes(t.id().toString()));
     }
     tokens.revoke(signedOut.id(), T0.minusSeconds(30));
 
-    assertThat(tokens.revokeAllForUser(alice.id(), T0)).isEqualTo(2);
+    assertThat(tokens.revokeAllForUser(alice.id(), T0)).isEqualTo(3);
     assertThat(tokens.revokeAllForUser(alice.id(), T0.plusSeconds(1))).isZero();
 
     assertThat(revokedAt(tokens, live)).isEqualTo(T0);
     assertThat(revokedAt(tokens, second)).isEqualTo(T0);
+    assertThat(revokedAt(tokens, metrics)).isEqualTo(T0);
     assertThat(revokedAt(tokens, expired)).isNull();
     assertThat(revokedAt(tokens, signedOut)).isEqualTo(T0.minusSeconds(30));
     assertThat(revokedAt(tokens, bobs)).isNull();
   }
 
+  @Test
+  void tokensKeepTheirKindNameAndChallengeAndAreListedLiveByKind() {
+    JdbcUserTokenRepository tokens = new JdbcUserTokenRepository(jdbc);
+    UUID challenge = UUID.randomUUID();
+    UserToken scraper =
+        new UserToken(
+            UUID.randomUUID(),
+            TokenKind.METRICS,
+            alice.id(),
+            "prometheus",
+            null,
+            T0.minusSeconds(60),
+            T0.plus(Duration.ofDays(3650)),
+            null);
+    UserToken pending =
+        new UserToken(
+            UUID.randomUUID(),
+            TokenKind.ADMIN_PUSH,
+            alice.id(),
+            null,
+            challenge,
+            T0.minusSeconds(60),
+            T0.plus(Duration.ofMinutes(3)),
+            null);
+    UserToken user = token(alice, T0.plus(Duration.ofMinutes(10)));
+    for (UserToken t : List.of(scraper, pending, user)) {
+      tokens.insert(t, bytes(t.id().toString()));
+    }
+
+    assertThat(tokens.findByHash(bytes(scraper.id().toString()))).contains(scraper);
+    assertThat(tokens.findByHash(bytes(pending.id().toString()))).contains(pending);
+    assertThat(tokens.listLive(TokenKind.METRICS, T0)).containsExactly(scraper);
+    tokens.revoke(scraper.id(), T0);
+    assertThat(tokens.listLive(TokenKind.METRICS, T0)).isEmpty();
+  }
+
   private static UserToken token(User user, java.time.Instant expiresAt) {
-    return new UserToken(UUID.randomUUID(), user.id(), T0.minusSeconds(60), expiresAt, null);
+    return token(user, TokenKind.USER, expiresAt);
+  }
+
+  private static UserToken token(User user, TokenKind kind, java.time.Instant expiresAt) {
+    return new UserToken(
+        UUID.randomUUID(), kind, user.id(), null, null, T0.minusSeconds(60), expiresAt, null);
   }
 
   private static java.time.Instant revokedAt(JdbcUserTokenRepository tokens, UserToken token) {

@@ -87,7 +87,9 @@ public enum AuditEventType {
   ADMIN_SESSION_REJECTED("admin_session.rejected"),
   ADMIN_SESSION_REVOKED("admin_session.revoked"),
   METRICS_TOKEN_CREATED("metrics_token.created"),
-  METRICS_TOKEN_REVOKED("metrics_token.revoked");
+  METRICS_TOKEN_REVOKED("metrics_token.revoked"),
+  /** The node's clock went back (ClockWatch); the detail says by how much and what to do. */
+  CLOCK_STEPPED_BACK("clock.stepped_back");
 
   private final String wireName;
 

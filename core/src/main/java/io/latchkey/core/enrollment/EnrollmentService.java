@@ -126,8 +126,9 @@ public final class EnrollmentService {
   }
 
   /**
-   * Starts a registration, or resumes the pending one (reload, second tab, private window after a
-   * new sign-in). A pending attempt whose deadline passed is timed out and a new one started.
+   * Starts a registration, or resumes the pending one (reload, second tab of the same browser
+   * session; another session gets {@link #replacePending} instead). A pending attempt whose
+   * deadline passed is timed out and a new one started.
    */
   public Enrollment begin(User user, RequestContext context) {
     Lockout.requireActive(user);
@@ -142,6 +143,29 @@ public final class EnrollmentService {
       return pending.get();
     }
     return startAttempt(user, UUID.randomUUID(), 1, AuditEventType.REGISTRATION_STARTED, context);
+  }
+
+  /**
+   * Starts over for a browser session that did not start the pending attempt (another browser, a
+   * private window, a new sign-in): the pending attempt is superseded, so its QR code stops
+   * working, and a fresh secret is made in the same flow. A secret shown to one session is never
+   * shown to another (issue 12: someone with the password could otherwise plant a secret that the
+   * user then registers).
+   */
+  public Enrollment replacePending(User user, RequestContext context) {
+    Lockout.requireActive(user);
+    requireAllowed(user, context);
+    Optional<Enrollment> pending = current(user, context).filter(e -> e.state().pending());
+    if (pending.isEmpty()) {
+      return begin(user, context);
+    }
+    Enrollment old = pending.get();
+    if (!enrollments.finish(old.id(), EnrollmentState.SUPERSEDED, clock.instant())) {
+      // Confirmed or timed out meanwhile: start as usual.
+      return begin(user, context);
+    }
+    return startAttempt(
+        user, old.flowId(), old.attempt() + 1, AuditEventType.REGISTRATION_RETRIED, context);
   }
 
   /**

@@ -125,9 +125,9 @@ public enum PolicyKey {
       Type.BOOLEAN,
       0,
       1,
-      "whether, after an administrator reset a user's methods or enabled the user, the password"
-          + " alone may register the first new authenticator (false, the default: only a"
-          + " registration link may)");
+      "whether, after an administrator reset a user's methods or enabled the user (or the user"
+          + " removed their last factor), the password alone may register the first new"
+          + " authenticator (false, the default: only a registration link may)");
 
   /** How a value is written. */
   public enum Type {

@@ -169,6 +169,45 @@ public final class PushEnrollmentService {
         user, UUID.randomUUID(), 1, AuditEventType.PUSH_REGISTRATION_STARTED, context);
   }
 
+  /**
+   * Starts over for a browser session that did not start the pending attempt: the pending attempt
+   * is superseded (its activation code stops working, a device it activated is revoked) and a fresh
+   * activation code is made in the same flow. An activation code shown to one session is never
+   * shown to another (issue 12).
+   */
+  public PushEnrollment replacePending(User user, RequestContext context) {
+    Lockout.requireActive(user);
+    requireAllowed(user, context);
+    Optional<PushEnrollment> pending = current(user, context).filter(e -> e.state().pending());
+    if (pending.isEmpty() || !supersede(pending.get())) {
+      return begin(user, context);
+    }
+    PushEnrollment old = pending.get();
+    return startActivation(
+        user, old.flowId(), old.attempt() + 1, AuditEventType.PUSH_REGISTRATION_RETRIED, context);
+  }
+
+  /**
+   * Ends the user's pending push registration, if any, because another method was just registered:
+   * a registration left open elsewhere (perhaps by someone with the password alone, while the user
+   * had nothing to prove) cannot complete later (issue 12).
+   */
+  public void supersedePending(User user, RequestContext context) {
+    current(user, context).filter(e -> e.state().pending()).ifPresent(this::supersede);
+  }
+
+  private boolean supersede(PushEnrollment enrollment) {
+    Instant now = clock.instant();
+    if (!enrollments.finish(
+        enrollment.id(), PushEnrollmentState.SUPERSEDED, now, null, null, null)) {
+      return false;
+    }
+    if (enrollment.deviceId() != null) {
+      devices.revoke(enrollment.deviceId(), now);
+    }
+    return true;
+  }
+
   /** The user's latest attempt, timed out first if its deadline passed. */
   public Optional<PushEnrollment> current(User user, RequestContext context) {
     Optional<PushEnrollment> latest = enrollments.findLatest(user.id());

@@ -108,13 +108,19 @@ public final class Accounts {
   /**
    * The display name a new user gets: what was typed, stripped, or the username when nothing was.
    *
-   * @throws LatchkeyException {@code bad_request} above 200 characters
+   * @throws LatchkeyException {@code bad_request} above 200 characters, or with a control character
    */
   public static String displayName(String typed, Username username) {
     String name = typed == null || typed.isBlank() ? username.value() : typed.strip();
     if (name.length() > 200) {
       throw new LatchkeyException(
           ErrorCode.BAD_REQUEST, "a display name has at most 200 characters");
+    }
+    // A display name is one line of text: a line break or escape would forge lines in the console
+    // and the audit log, and PostgreSQL refuses NUL in text outright (issue 13, UserCsvFuzzTest).
+    if (name.codePoints().anyMatch(Character::isISOControl)) {
+      throw new LatchkeyException(
+          ErrorCode.BAD_REQUEST, "a display name is one line of text, without control characters");
     }
     return name;
   }

@@ -96,9 +96,10 @@ public interface UserRepository {
   boolean setEmail(UserId id, EmailAddress email);
 
   /**
-   * Marks (or unmarks) that the user's next first registration needs a registration link: set by a
-   * reset of their methods or an enable, so that whoever holds the password alone cannot register
-   * an authenticator of their own (issue 12). Cleared once the user has a factor again.
+   * Marks (or unmarks) that a registration of the user while they have no factor needs a
+   * registration link: set by a reset of their methods or an enable, and once they proved a factor
+   * (so that losing the last one later does not hand the account to the password alone), so that
+   * whoever holds only the password cannot register an authenticator of their own (issue 12).
    */
   void setRegistrationLinkRequired(UserId id, boolean required);
 

@@ -3,11 +3,11 @@ package io.latchkey.core.user;
 import java.time.Instant;
 
 /**
- * Every place a user is signed in: browser sessions and user API tokens. While the user is blocked
- * each of them is refused with that reason; a disable or a reset of the user's methods ends all of
- * them at once, and so does an unblock or an enable, so that nothing signed in before works
- * afterwards: whoever held such a session (perhaps the reason for the change) must sign in again
- * with the password and a factor.
+ * Every place a user is signed in: browser sessions and API tokens (user, admin, metrics). While
+ * the user is blocked each of them is refused with that reason; a disable or a reset of the user's
+ * methods ends all of them at once, and so does an unblock or an enable, so that nothing signed in
+ * before works afterwards: whoever held such a session (perhaps the reason for the change) must
+ * sign in again with the password and a factor.
  */
 @FunctionalInterface
 public interface UserSessions {

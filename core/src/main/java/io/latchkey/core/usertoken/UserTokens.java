@@ -23,23 +23,26 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Sign-in to the user API: the password (through {@link Accounts}, so it is throttled and its
- * errors are uniform, SECURITY-TESTS A5), then a second factor (through {@link
+ * API tokens of every {@link TokenKind}: issued, found by the SHA-256 that is all the server keeps,
+ * revoked. Also the sign-in to the user API: the password (through {@link Accounts}, so it is
+ * throttled and its errors are uniform, SECURITY-TESTS A5), then a second factor (through {@link
  * VerificationService}, so a wrong code counts toward the one shared lockout counter, B4, and a
- * used code is consumed, C1). The result is an opaque random token that lives briefly and is stored
- * only as its SHA-256.
+ * used code is consumed, C1); {@link AdminTokens} is the administrators' sign-in on the same path.
+ * The result is an opaque random token that lives briefly and is stored only as its SHA-256.
  *
  * <p>A token never outlives its user's standing: {@link #authenticate} reads the user afresh on
- * every request, so blocking or disabling a user stops their tokens at once; the unblock or the
- * enable revokes them ({@link io.latchkey.core.user.UserSessions}), so an unblock within their
- * lifetime does not bring them back.
+ * every request, so blocking or disabling a user stops their tokens at once (and an administrator's
+ * tokens stop when the role goes); the unblock, the enable or a reset of MFA revokes them ({@link
+ * io.latchkey.core.user.UserSessions}), so an unblock within their lifetime does not bring them
+ * back.
  */
 public final class UserTokens {
   /**
-   * Tokens look like {@code lku_} + 43 Base64url characters (256 bits): distinct from the {@code
-   * lk_} of API keys, so the API's filters can tell them apart before any lookup.
+   * User API tokens look like {@code lku_} + 43 Base64url characters (256 bits): distinct from the
+   * {@code lk_} of API keys and from the other {@link TokenKind}s, so the API's filters can tell
+   * them apart before any lookup.
    */
-  public static final String TOKEN_PREFIX = "lku_";
+  public static final String TOKEN_PREFIX = TokenKind.USER.prefix();
 
   private static final int MAX_TOKEN_LENGTH = 200;
 
@@ -98,12 +101,10 @@ public final class UserTokens {
     // The user as the password check just read them: blocked, disabled or locked out is decided
     // there, with the same counter and single use as every other path.
     VerificationService.Verified verified = verification.verify(user, code, context);
-    Instant now = clock.instant();
-    String token = newToken();
-    UserToken session = new UserToken(UUID.randomUUID(), user.id(), now, now.plus(lifetime), null);
-    tokens.insert(session, hash(token));
+    Issued issued = issue(verified.user(), TokenKind.USER, null, null, lifetime);
+    UserToken session = issued.session();
     audit.record(
-        AuditEvent.of(AuditEventType.USER_SESSION_CREATED, context, now)
+        AuditEvent.of(AuditEventType.USER_SESSION_CREATED, context, session.createdAt())
             .user(user.id(), user.username().value())
             .detail(
                 "user API session "
@@ -113,7 +114,22 @@ public final class UserTokens {
                     + "; valid until "
                     + session.expiresAt())
             .build());
-    return new Issued(session, verified.user(), token);
+    return issued;
+  }
+
+  /**
+   * Stores a new token of {@code kind} for {@code user}, valid for {@code lifetime} from now. The
+   * caller has proven what the kind needs (the password and a factor for {@link TokenKind#USER} and
+   * {@link TokenKind#ADMIN}, an admin token for {@link TokenKind#METRICS}) and audits it.
+   */
+  public Issued issue(User user, TokenKind kind, String name, UUID challengeId, Duration lifetime) {
+    Instant now = clock.instant();
+    String token = newToken(kind);
+    UserToken session =
+        new UserToken(
+            UUID.randomUUID(), kind, user.id(), name, challengeId, now, now.plus(lifetime), null);
+    tokens.insert(session, hash(token));
+    return new Issued(session, user, token);
   }
 
   /**
@@ -124,19 +140,25 @@ public final class UserTokens {
    *     user is no longer active (audited), so the holder learns why; they proved a factor
    */
   public Optional<Authenticated> authenticate(String token, RequestContext context) {
-    if (!looksLikeAToken(token)) {
+    Optional<TokenKind> kind = TokenKind.ofToken(token);
+    // A pending push login's poll secret opens nothing: only collectPending reads it.
+    if (kind.isEmpty() || kind.get() == TokenKind.ADMIN_PUSH || !looksLikeAToken(token)) {
       return Optional.empty();
     }
     // Unexpired, revoked or not: the holder of a token whose user is blocked or disabled is told
     // why (below); the unblock or the enable revokes every token of the user, so it opens nothing
     // afterwards.
     Optional<UserToken> found =
-        tokens.findByHash(hash(token)).filter(t -> clock.instant().isBefore(t.expiresAt()));
+        tokens
+            .findByHash(hash(token))
+            .filter(t -> t.kind() == kind.get())
+            .filter(t -> clock.instant().isBefore(t.expiresAt()));
     if (found.isEmpty()) {
       return Optional.empty();
     }
     Optional<User> user = users.findById(found.get().userId());
-    if (user.isEmpty()) {
+    // An administrator's tokens stop when the role goes.
+    if (user.isEmpty() || (kind.get() != TokenKind.USER && !user.get().admin())) {
       return Optional.empty();
     }
     if (user.get().status() != UserStatus.ACTIVE) {
@@ -145,11 +167,12 @@ public final class UserTokens {
               ? ErrorCode.USER_BLOCKED
               : ErrorCode.USER_DISABLED;
       audit.record(
-          AuditEvent.of(AuditEventType.USER_SESSION_REJECTED, context, clock.instant())
+          AuditEvent.of(rejected(kind.get()), context, clock.instant())
               .user(user.get().id(), user.get().username().value())
               .failure(code.code())
               .detail(
-                  "user API session "
+                  describe(kind.get())
+                      + " "
                       + found.get().id()
                       + " refused: the user is "
                       + user.get().status().name().toLowerCase(java.util.Locale.ROOT))
@@ -164,13 +187,73 @@ public final class UserTokens {
 
   /** Ends a session (sign-out); its token stops working at once. */
   public void revoke(Authenticated session, RequestContext context) {
+    TokenKind kind = session.session().kind();
     if (tokens.revoke(session.session().id(), clock.instant())) {
       audit.record(
-          AuditEvent.of(AuditEventType.USER_SESSION_REVOKED, context, clock.instant())
+          AuditEvent.of(revoked(kind), context, clock.instant())
               .user(session.user().id(), session.user().username().value())
-              .detail("user API session " + session.session().id() + " ended by its holder")
+              .detail(describe(kind) + " " + session.session().id() + " ended by its holder")
               .build());
     }
+  }
+
+  /** Live tokens of one kind (the metrics tokens an administrator lists). */
+  public java.util.List<UserToken> listLive(TokenKind kind) {
+    return tokens.listLive(kind, clock.instant());
+  }
+
+  /**
+   * Revokes a live token of {@code kind} by its ID (an administrator revoking a metrics token).
+   *
+   * @return the token revoked; empty if there is no such live token of that kind
+   */
+  public Optional<UserToken> revoke(UUID id, TokenKind kind) {
+    Optional<UserToken> live = listLive(kind).stream().filter(t -> t.id().equals(id)).findFirst();
+    return live.filter(t -> tokens.revoke(t.id(), clock.instant()));
+  }
+
+  /**
+   * The pending push login a poll secret stands for, if it is live; {@link #redeem} then makes it
+   * single use.
+   */
+  public Optional<UserToken> findPending(String pollSecret) {
+    if (TokenKind.ofToken(pollSecret).orElse(null) != TokenKind.ADMIN_PUSH
+        || !looksLikeAToken(pollSecret)) {
+      return Optional.empty();
+    }
+    return tokens
+        .findByHash(hash(pollSecret))
+        .filter(t -> t.kind() == TokenKind.ADMIN_PUSH)
+        .filter(t -> t.usableAt(clock.instant()));
+  }
+
+  /** Uses a pending push login up: true for exactly one caller (a conditional update). */
+  public boolean redeem(UserToken pending) {
+    return tokens.revoke(pending.id(), clock.instant());
+  }
+
+  private static AuditEventType rejected(TokenKind kind) {
+    return kind == TokenKind.USER
+        ? AuditEventType.USER_SESSION_REJECTED
+        : AuditEventType.ADMIN_SESSION_REJECTED;
+  }
+
+  private static AuditEventType revoked(TokenKind kind) {
+    return switch (kind) {
+      case USER -> AuditEventType.USER_SESSION_REVOKED;
+      case METRICS -> AuditEventType.METRICS_TOKEN_REVOKED;
+      case ADMIN, ADMIN_PUSH -> AuditEventType.ADMIN_SESSION_REVOKED;
+    };
+  }
+
+  /** How the audit log names a token of {@code kind}. */
+  static String describe(TokenKind kind) {
+    return switch (kind) {
+      case USER -> "user API session";
+      case ADMIN -> "admin session";
+      case METRICS -> "metrics token";
+      case ADMIN_PUSH -> "pending admin push login";
+    };
   }
 
   /** Forgets sessions that expired more than a day ago (the audit log keeps their story). */
@@ -180,15 +263,14 @@ public final class UserTokens {
 
   private static boolean looksLikeAToken(String token) {
     return token != null
-        && token.startsWith(TOKEN_PREFIX)
         && token.length() <= MAX_TOKEN_LENGTH
         && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
   }
 
-  private String newToken() {
+  private String newToken(TokenKind kind) {
     byte[] raw = new byte[32];
     random.nextBytes(raw);
-    return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    return kind.prefix() + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
   static byte[] hash(String token) {

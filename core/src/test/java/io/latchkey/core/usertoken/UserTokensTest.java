@@ -166,7 +166,7 @@ class UserTokensTest {
       for (var entry : hashes.entrySet()) {
         UserToken t = entry.getValue();
         if (t.id().equals(id) && t.revokedAt() == null) {
-          entry.setValue(new UserToken(t.id(), t.userId(), t.createdAt(), t.expiresAt(), at));
+          entry.setValue(revoked(t, at));
           return true;
         }
       }
@@ -179,11 +179,31 @@ class UserTokensTest {
       for (var entry : hashes.entrySet()) {
         UserToken t = entry.getValue();
         if (t.userId().equals(user) && t.revokedAt() == null && t.expiresAt().isAfter(at)) {
-          entry.setValue(new UserToken(t.id(), t.userId(), t.createdAt(), t.expiresAt(), at));
+          entry.setValue(revoked(t, at));
           count++;
         }
       }
       return count;
+    }
+
+    @Override
+    public synchronized java.util.List<UserToken> listLive(TokenKind kind, Instant now) {
+      return hashes.values().stream()
+          .filter(t -> t.kind() == kind && t.usableAt(now))
+          .sorted(java.util.Comparator.comparing(UserToken::createdAt))
+          .toList();
+    }
+
+    private static UserToken revoked(UserToken t, Instant at) {
+      return new UserToken(
+          t.id(),
+          t.kind(),
+          t.userId(),
+          t.name(),
+          t.challengeId(),
+          t.createdAt(),
+          t.expiresAt(),
+          at);
     }
 
     @Override

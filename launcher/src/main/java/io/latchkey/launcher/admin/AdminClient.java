@@ -12,7 +12,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -21,9 +20,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The server's admin REST API as an administrator's script sees it: HTTP Basic, JSON both ways, and
- * every failure turned into one sentence — the server's error envelope with its correlation ID
- * (what the administrator looks up), or a plain sentence when the server could not be reached.
+ * The server's admin REST API as an administrator's script sees it: an admin token from {@code
+ * latchkey admin login} (the server takes no password alone), JSON both ways, and every failure
+ * turned into one sentence — the server's error envelope with its correlation ID (what the
+ * administrator looks up), or a plain sentence when the server could not be reached.
  */
 final class AdminClient {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -36,15 +36,11 @@ final class AdminClient {
 
   /**
    * @param server the base URL, e.g. {@code http://127.0.0.1:8080}, without a trailing slash
-   * @param user the administrator's username
-   * @param password the administrator's password
+   * @param token the admin token sent as {@code Authorization: Bearer}; null for the login itself
    */
-  AdminClient(String server, String user, String password, JsonMapper json) {
+  AdminClient(String server, String token, JsonMapper json) {
     this.server = server;
-    this.authorization =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    this.authorization = token == null ? null : "Bearer " + token;
     this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     this.json = json;
   }
@@ -107,12 +103,13 @@ final class AdminClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(server + path))
-        .timeout(REQUEST_TIMEOUT)
-        .header("Authorization", authorization)
-        .header("Accept", "application/json")
-        // The server words its error messages in the administrator's language.
-        .header("Accept-Language", Locale.getDefault().toLanguageTag());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(server + path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json")
+            // The server words its error messages in the administrator's language.
+            .header("Accept-Language", Locale.getDefault().toLanguageTag());
+    return authorization == null ? request : request.header("Authorization", authorization);
   }
 
   private JsonNode send(HttpRequest.Builder request) throws AdminException {
@@ -136,6 +133,9 @@ final class AdminClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AdminException("Interrupted while waiting for the server.");
+    }
+    if (response.statusCode() == 204) {
+      return json.createObjectNode();
     }
     JsonNode body = parse(response.body());
     if (response.statusCode() / 100 == 2) {

@@ -24,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code latchkey admin <command>}: the administrator's operations from a shell, over the server's
- * REST API with HTTP Basic. The environment, stdin and the terminal are injected so that tests run
- * it in-process.
+ * REST API with an admin token: {@code admin login} proves the password and a second factor and
+ * keeps the token ({@link TokenStore}); every other command sends it. The environment, stdin and
+ * the terminal are injected so that tests run it in-process.
  */
 @Command(
     name = "admin",
@@ -35,14 +36,23 @@ import tools.jackson.databind.json.JsonMapper;
     commandListHeading = "%nCommands:%n",
     footer = {
       "",
-      "The administrator's password comes from LATCHKEY_ADMIN_PASSWORD if set,",
-      "else from --password-file, else from a prompt on the terminal.",
+      "Sign in first: 'latchkey admin login' asks for the password (or reads",
+      "LATCHKEY_ADMIN_PASSWORD, or --password-file) and a code from your",
+      "authenticator app (--code, or LATCHKEY_ADMIN_CODE), or approves a push",
+      "(--push). It keeps a short-lived token, mode 600, in $LATCHKEY_CONFIG_HOME,",
+      "else $XDG_CONFIG_HOME/latchkey, else ~/.config/latchkey; every other command",
+      "uses it (or LATCHKEY_ADMIN_TOKEN). The server takes no password alone.",
+      "Changes that hand an account over (registration links, reset-mfa, unblock,",
+      "enable, new administrators, policy) need a login of the last minutes.",
       "",
       "Example:",
-      "  export LATCHKEY_ADMIN_PASSWORD=$(head -1 data/initial-admin-password)",
-      "  TOKEN=$(latchkey admin create-api-key myapp --quiet)"
+      "  latchkey admin login --code 123456",
+      "  TOKEN=$(latchkey admin create-api-key myapp --quiet)",
+      "  latchkey admin logout"
     },
     subcommands = {
+      LoginCommand.class,
+      LogoutCommand.class,
       CreateUserCommand.class,
       ImportUsersCommand.class,
       UsersCommand.class,
@@ -59,12 +69,14 @@ import tools.jackson.databind.json.JsonMapper;
       RevokeApiKeyCommand.class,
       AuditCommand.class,
       DiagnoseCommand.class,
-      PolicyCommand.class
+      PolicyCommand.class,
+      CreateMetricsTokenCommand.class
     })
 public final class AdminCommand implements Callable<Integer> {
   static final String SERVER_VARIABLE = "LATCHKEY_SERVER";
   static final String USER_VARIABLE = "LATCHKEY_ADMIN_USER";
   static final String PASSWORD_VARIABLE = "LATCHKEY_ADMIN_PASSWORD";
+  static final String TOKEN_VARIABLE = "LATCHKEY_ADMIN_TOKEN";
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
   static final String DEFAULT_USER = "admin";
 
@@ -120,11 +132,55 @@ public final class AdminCommand implements Callable<Integer> {
     throw new ParameterException(spec.commandLine(), "Missing command");
   }
 
-  /** A client for the server, signed in as the administrator (the password is resolved now). */
+  /**
+   * A client for the server with the administrator's token: {@code LATCHKEY_ADMIN_TOKEN}, else the
+   * one {@code admin login} stored for this server.
+   *
+   * @throws AdminException when there is none (or it expired): run {@code latchkey admin login}
+   */
   AdminClient client() throws AdminException {
     String url = serverUrl();
-    String name = firstNonBlank(user, env.get(USER_VARIABLE), DEFAULT_USER);
-    return new AdminClient(url, name, password(name, url), json);
+    String fromEnv = env.get(TOKEN_VARIABLE);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return new AdminClient(url, fromEnv.strip(), json);
+    }
+    TokenStore.Stored stored =
+        tokens()
+            .find(url, java.time.Instant.now())
+            .orElseThrow(
+                () ->
+                    new AdminException(
+                        "Not signed in to "
+                            + url
+                            + " (or the login expired): run 'latchkey admin login' first."));
+    return new AdminClient(url, stored.token(), json);
+  }
+
+  /** A client without a token, for the login itself. */
+  AdminClient anonymousClient(String url) {
+    return new AdminClient(url, null, json);
+  }
+
+  TokenStore tokens() {
+    return new TokenStore(env, json);
+  }
+
+  /** The administrator to sign in as: {@code override}, else --user, else the environment. */
+  String username(String override) {
+    return firstNonBlank(override, user, env.get(USER_VARIABLE), DEFAULT_USER);
+  }
+
+  String env(String name) {
+    return env.get(name);
+  }
+
+  Prompt prompt() {
+    return prompt;
+  }
+
+  /** The password for {@code admin login}: the environment, --password-file, or the terminal. */
+  String loginPassword(String name, String url) throws AdminException {
+    return password(name, url);
   }
 
   JsonMapper json() {
@@ -137,7 +193,12 @@ public final class AdminCommand implements Callable<Integer> {
 
   /** The base URL, checked, without a trailing slash (paths are appended to it). */
   String serverUrl() throws AdminException {
-    String url = firstNonBlank(server, env.get(SERVER_VARIABLE), DEFAULT_SERVER).strip();
+    return serverUrl(null);
+  }
+
+  /** The base URL from {@code override} (a subcommand's --server), else as {@link #serverUrl()}. */
+  String serverUrl(String override) throws AdminException {
+    String url = firstNonBlank(override, server, env.get(SERVER_VARIABLE), DEFAULT_SERVER).strip();
     while (url.endsWith("/")) {
       url = url.substring(0, url.length() - 1);
     }

@@ -49,8 +49,8 @@ class AdminOfflineTest {
   }
 
   @Test
-  void withoutPasswordOrTerminalItSaysToSetTheVariable() {
-    CliRun run = CliRun.run(Map.of(), "admin", "users");
+  void withoutPasswordOrTerminalTheLoginSaysToSetTheVariable() {
+    CliRun run = CliRun.run(Map.of(), "admin", "login", "--code", "123456");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("LATCHKEY_ADMIN_PASSWORD").contains("--password-file");
@@ -83,7 +83,9 @@ class AdminOfflineTest {
   void aMissingPasswordFileIsNamed(@TempDir Path dir) {
     Path missing = dir.resolve("initial-admin-password");
 
-    CliRun run = CliRun.run(Map.of(), "admin", "--password-file", missing.toString(), "users");
+    CliRun run =
+        CliRun.run(
+            Map.of(), "admin", "--password-file", missing.toString(), "login", "--code", "123456");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err().strip()).isEqualTo("The password file " + missing + " does not exist.");
@@ -95,7 +97,15 @@ class AdminOfflineTest {
 
     CliRun run =
         CliRun.run(
-            Map.of(), "admin", "--server", "ftp://x", "--password-file", file.toString(), "users");
+            Map.of(),
+            "admin",
+            "--server",
+            "ftp://x",
+            "--password-file",
+            file.toString(),
+            "login",
+            "--code",
+            "123456");
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("'ftp://x' is not an http:// or https:// URL");

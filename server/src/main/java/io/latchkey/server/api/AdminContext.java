@@ -1,6 +1,7 @@
 package io.latchkey.server.api;
 
 import io.latchkey.core.audit.RequestContext;
+import io.latchkey.server.security.ApiUser;
 import io.latchkey.server.security.SignedInUser;
 import io.latchkey.server.web.Correlation;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,7 +13,12 @@ final class AdminContext {
 
   static RequestContext of(HttpServletRequest request) {
     Object principal = SecurityContextHolder.getContext().getAuthentication().getPrincipal();
-    String actor = principal instanceof SignedInUser admin ? admin.username() : "admin";
+    String actor =
+        switch (principal) {
+          case ApiUser admin -> admin.actor();
+          case SignedInUser admin -> admin.username();
+          default -> "admin";
+        };
     return Correlation.context(request, actor);
   }
 }

@@ -38,6 +38,7 @@ public class AdminUsersController {
   private final io.latchkey.core.push.ChallengeService pushes;
   private final io.latchkey.core.user.AccountLifecycle lifecycle;
   private final UserImport userImport;
+  private final io.latchkey.server.security.AdminApiAccess access;
 
   public AdminUsersController(
       Accounts accounts,
@@ -45,7 +46,9 @@ public class AdminUsersController {
       MethodRepository methods,
       io.latchkey.core.push.ChallengeService pushes,
       io.latchkey.core.user.AccountLifecycle lifecycle,
-      UserImport userImport) {
+      UserImport userImport,
+      io.latchkey.server.security.AdminApiAccess access) {
+    this.access = access;
     this.accounts = accounts;
     this.users = users;
     this.methods = methods;
@@ -117,6 +120,10 @@ public class AdminUsersController {
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   public Map<String, Object> create(@RequestBody JsonNode body, HttpServletRequest request) {
+    if (JsonFields.optionalBoolean(body, "admin")) {
+      // The body decides, so this rule is here rather than in the security chain's list.
+      access.requireFreshFactor(request);
+    }
     User user =
         accounts.create(
             JsonFields.text(body, "username", 200),

@@ -4,12 +4,14 @@ import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.cloudbackup.CloudBackupRepository;
 import io.latchkey.core.cloudbackup.CloudBackups;
 import io.latchkey.core.cloudbackup.RecoveryNotice;
+import io.latchkey.core.push.ChallengeService;
 import io.latchkey.core.push.DeviceRebinding;
 import io.latchkey.core.push.PushDeviceRepository;
 import io.latchkey.core.push.PushPolicy;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.Accounts;
 import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.usertoken.AdminTokens;
 import io.latchkey.core.usertoken.UserTokenRepository;
 import io.latchkey.core.usertoken.UserTokens;
 import io.latchkey.core.verification.VerificationService;
@@ -44,6 +46,28 @@ public class CloudBackupConfiguration {
       UserApiProperties properties) {
     return new UserTokens(
         accounts, verification, users, tokens, audit, clock, random, properties.tokenTtl());
+  }
+
+  /** Admin login (issue 12): admin and metrics tokens in the user API's token table. */
+  @Bean
+  AdminTokens adminTokens(
+      Accounts accounts,
+      VerificationService verification,
+      ChallengeService challenges,
+      UserTokens tokens,
+      UserRepository users,
+      AuditLog audit,
+      Clock clock,
+      LatchkeyProperties properties) {
+    return new AdminTokens(
+        accounts,
+        verification,
+        challenges,
+        tokens,
+        users,
+        audit,
+        clock,
+        properties.adminTokenLifetime());
   }
 
   @Bean

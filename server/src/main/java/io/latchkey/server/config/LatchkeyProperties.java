@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lockoutThreshold consecutive failed codes after which a user is blocked
  * @param maxRequestBytes largest request body accepted
  * @param stepUpWindow how recently a browser session must have proven a second factor to add,
- *     remove or replace a method or issue backup codes (SECURITY-TESTS D3)
+ *     remove or replace a method or issue backup codes (SECURITY-TESTS D3), and how recently an
+ *     admin token's factor was proven for a sensitive admin API call (issue 12)
+ * @param adminTokenLifetime how long a token from {@code latchkey admin login} works (1m to 12h)
  */
 @ConfigurationProperties("latchkey")
 public record LatchkeyProperties(
@@ -26,7 +28,8 @@ public record LatchkeyProperties(
     @DefaultValue("1") int driftWindow,
     @DefaultValue("10") int lockoutThreshold,
     @DefaultValue("65536") int maxRequestBytes,
-    @DefaultValue("10m") Duration stepUpWindow) {
+    @DefaultValue("10m") Duration stepUpWindow,
+    @DefaultValue("1h") Duration adminTokenLifetime) {
 
   public LatchkeyProperties {
     if (driftWindow < 0 || driftWindow > 10) {
@@ -35,6 +38,10 @@ public record LatchkeyProperties(
     if (stepUpWindow.compareTo(Duration.ofMinutes(1)) < 0
         || stepUpWindow.compareTo(Duration.ofHours(12)) > 0) {
       throw new IllegalArgumentException("latchkey.step-up-window must be from 1m to 12h");
+    }
+    if (adminTokenLifetime.compareTo(Duration.ofMinutes(1)) < 0
+        || adminTokenLifetime.compareTo(io.latchkey.core.usertoken.AdminTokens.MAX_LIFETIME) > 0) {
+      throw new IllegalArgumentException("latchkey.admin-token-lifetime must be from 1m to 12h");
     }
     if (maxRequestBytes < 1024) {
       throw new IllegalArgumentException("latchkey.max-request-bytes must be at least 1024");

@@ -82,6 +82,13 @@ public class PushConfiguration {
     return new io.latchkey.core.alert.Alerts(alerts, audit, clock);
   }
 
+  /** Checked by {@link RegistrationSweeper} on every sweep. */
+  @Bean
+  io.latchkey.core.clock.ClockWatch clockWatch(
+      AlertRepository alerts, io.latchkey.core.audit.AuditLog audit, java.time.Clock clock) {
+    return new io.latchkey.core.clock.ClockWatch(clock, System::nanoTime, alerts, audit);
+  }
+
   @Bean
   NumberSource numberSource(SecureRandom random) {
     return new NumberSource(random);

@@ -2,6 +2,7 @@ package io.latchkey.server.config;
 
 import io.latchkey.core.audit.CorrelationId;
 import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.clock.ClockWatch;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.push.ChallengeService;
 import io.latchkey.core.push.PushEnrollmentService;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Times out abandoned registrations (and expires unanswered push requests) so their pending secrets
  * are erased even if nobody comes back to the page (SECURITY-TESTS D2). Safe on several nodes: each
- * time-out is a conditional update.
+ * time-out is a conditional update. Each sweep first reads the node's clock for {@link ClockWatch},
+ * which alerts the administrator when it went back.
  */
 @Component
 public class RegistrationSweeper {
@@ -20,21 +22,25 @@ public class RegistrationSweeper {
   private final PushEnrollmentService pushEnrollments;
   private final ChallengeService challenges;
   private final SecureRandom random;
+  private final ClockWatch clockWatch;
 
   public RegistrationSweeper(
       EnrollmentService enrollments,
       PushEnrollmentService pushEnrollments,
       ChallengeService challenges,
-      SecureRandom random) {
+      SecureRandom random,
+      ClockWatch clockWatch) {
     this.enrollments = enrollments;
     this.pushEnrollments = pushEnrollments;
     this.challenges = challenges;
     this.random = random;
+    this.clockWatch = clockWatch;
   }
 
   @Scheduled(fixedDelayString = "${latchkey.sweep-interval:30s}", initialDelayString = "30s")
   public void sweep() {
     try {
+      clockWatch.check(context());
       enrollments.expireOverdue(context());
       pushEnrollments.expireOverdue(context());
       challenges.expireOverdue(context());

@@ -4,6 +4,7 @@ import io.latchkey.server.web.BodySizeLimitFilter;
 import io.latchkey.server.web.ContainerErrorValve;
 import io.latchkey.server.web.CorrelationFilter;
 import io.latchkey.server.web.PageRenderer;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.i18n.AcceptHeaderLocaleResolver;
 
@@ -72,10 +74,25 @@ public class WebConfiguration {
             });
   }
 
-  /** English or Japanese, by Accept-Language; English for anything else. */
+  /**
+   * English or Japanese, by Accept-Language; English for anything else, including a header Spring
+   * Security's firewall will not hand out: it throws on reading a value with bytes outside ASCII,
+   * and the error page, which needs a language too, then failed the same way (a 400 with no body;
+   * issue 13, found by HttpFuzzIT).
+   */
   @Bean
   LocaleResolver localeResolver() {
-    AcceptHeaderLocaleResolver resolver = new AcceptHeaderLocaleResolver();
+    AcceptHeaderLocaleResolver resolver =
+        new AcceptHeaderLocaleResolver() {
+          @Override
+          public Locale resolveLocale(HttpServletRequest request) {
+            try {
+              return super.resolveLocale(request);
+            } catch (RequestRejectedException unreadable) {
+              return Locale.ENGLISH;
+            }
+          }
+        };
     resolver.setSupportedLocales(List.of(Locale.ENGLISH, Locale.JAPANESE));
     resolver.setDefaultLocale(Locale.ENGLISH);
     return resolver;

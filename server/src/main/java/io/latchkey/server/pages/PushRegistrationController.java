@@ -1,13 +1,19 @@
 package io.latchkey.server.pages;
 
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditEventType;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.push.ActivationUri;
 import io.latchkey.core.push.ChallengeRepository;
 import io.latchkey.core.push.PushEnrollment;
 import io.latchkey.core.push.PushEnrollmentService;
+import io.latchkey.core.push.PushEnrollmentState;
 import io.latchkey.core.qr.QrCodes;
 import io.latchkey.core.user.User;
 import io.latchkey.core.verification.Lockout;
+import io.latchkey.server.security.SignedInUser;
 import io.latchkey.server.web.Correlation;
 import io.latchkey.server.web.ErrorResponses;
 import io.latchkey.server.web.PublicUrl;
@@ -39,9 +45,10 @@ import org.springframework.web.bind.annotation.ResponseBody;
 @RequestMapping("/register/push")
 public class PushRegistrationController {
   /**
-   * The push registration this session ran, as "USER-ID:FLOW-ID", set whenever the session shows a
-   * pending step. When the phone completes it, this session, and only this one, has proven the new
-   * device; a marker of another user is worth nothing (issue 12).
+   * The push registration attempt this session started, as "USER-ID:ATTEMPT-ID" (see {@link
+   * SessionStages#hold}). Only this session is shown its activation code and test number, and when
+   * the phone completes it, this session, and only this one, has proven the new device; a marker of
+   * another user or another attempt is worth nothing (issue 12).
    */
   public static final String FLOW = PushRegistrationController.class.getName() + ".flow";
 
@@ -51,6 +58,7 @@ public class PushRegistrationController {
   private final SessionStages stages;
   private final ErrorResponses errors;
   private final PublicUrl publicUrl;
+  private final AuditLog audit;
   private final Clock clock;
 
   public PushRegistrationController(
@@ -60,7 +68,9 @@ public class PushRegistrationController {
       SessionStages stages,
       ErrorResponses errors,
       PublicUrl publicUrl,
+      AuditLog audit,
       Clock clock) {
+    this.audit = audit;
     this.currentUser = currentUser;
     this.registrations = registrations;
     this.challenges = challenges;
@@ -74,7 +84,12 @@ public class PushRegistrationController {
   @PostMapping("/start")
   public String start(HttpServletRequest request) {
     User user = currentUser.require();
-    registrations.begin(user, Correlation.context(request, user.username().value()));
+    RequestContext context = Correlation.context(request, user.username().value());
+    PushEnrollment started =
+        othersPending(user, request, context)
+            ? registrations.replacePending(user, context)
+            : registrations.begin(user, context);
+    SessionStages.hold(request, FLOW, user, started.id());
     return "redirect:/register/push";
   }
 
@@ -85,26 +100,41 @@ public class PushRegistrationController {
     Lockout.requireActive(user);
     Optional<PushEnrollment> current =
         registrations.current(user, Correlation.context(request, user.username().value()));
-    if (current.isEmpty()) {
+    if (current.isEmpty() || !SessionStages.holds(request, FLOW, user, current.get().id())) {
+      // Nothing pending, or another session's attempt: step 1 starts one of this session's own.
       return "redirect:/register";
     }
     PushEnrollment enrollment = current.get();
+    if (enrollment.state() == PushEnrollmentState.AWAITING_ACTIVATION
+        && !stages.mayRegister(request, user)) {
+      // The activation code is shown only while the session may register (its step-up lapsed).
+      return "redirect:/register";
+    }
     model.addAttribute("user", user);
     model.addAttribute("state", stateToken(enrollment));
     switch (enrollment.state()) {
       case COMPLETED:
         // The approved test request proved the new device: the session that ran this very
         // registration has a factor now.
-        if (marker(user, enrollment).equals(request.getSession().getAttribute(FLOW))) {
-          request.getSession().removeAttribute(FLOW);
-          stages.factorProven(request, response);
-        }
+        request.getSession().removeAttribute(FLOW);
+        boolean before = SessionStages.current().map(SignedInUser::factorProven).orElse(false);
+        stages.factorProven(request, response);
+        audit.record(
+            AuditEvent.of(
+                    before ? AuditEventType.STEP_UP_SUCCEEDED : AuditEventType.SIGN_IN_COMPLETED,
+                    Correlation.context(request, user.username().value()),
+                    clock.instant())
+                .user(user.id(), user.username().value())
+                .reason("push_registration")
+                .detail(
+                    "factor proven by the push registration this session started (attempt "
+                        + enrollment.id()
+                        + ")")
+                .build());
         return "redirect:/register/done";
       case AWAITING_ACTIVATION:
-        request.getSession().setAttribute(FLOW, marker(user, enrollment));
         return activationPage(enrollment, request, model);
       case AWAITING_APPROVAL:
-        request.getSession().setAttribute(FLOW, marker(user, enrollment));
         return testPage(enrollment, model);
       case TIMED_OUT:
         response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
@@ -143,7 +173,12 @@ public class PushRegistrationController {
     Optional<PushEnrollment> current =
         registrations.current(user, Correlation.context(request, user.username().value()));
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("state", current.map(PushRegistrationController::stateToken).orElse("none"));
+    result.put(
+        "state",
+        current
+            .filter(e -> SessionStages.holds(request, FLOW, user, e.id()))
+            .map(PushRegistrationController::stateToken)
+            .orElse("none"));
     return result;
   }
 
@@ -151,8 +186,22 @@ public class PushRegistrationController {
   @PostMapping("/retry")
   public String retry(HttpServletRequest request) {
     User user = currentUser.require();
-    registrations.retry(user, Correlation.context(request, user.username().value()));
+    RequestContext context = Correlation.context(request, user.username().value());
+    PushEnrollment next =
+        othersPending(user, request, context)
+            ? registrations.replacePending(user, context)
+            : registrations.retry(user, context);
+    SessionStages.hold(request, FLOW, user, next.id());
     return "redirect:/register/push";
+  }
+
+  /** Whether the user has a pending attempt that this session did not start. */
+  private boolean othersPending(User user, HttpServletRequest request, RequestContext context) {
+    return registrations
+        .current(user, context)
+        .filter(e -> e.state().pending())
+        .filter(e -> !SessionStages.holds(request, FLOW, user, e.id()))
+        .isPresent();
   }
 
   private String activationPage(
@@ -180,10 +229,6 @@ public class PushRegistrationController {
     model.addAttribute("deadlineText", PageModel.time(deadline));
     model.addAttribute("secondsLeft", seconds);
     model.addAttribute("minutesLeft", (seconds + 59) / 60);
-  }
-
-  private static String marker(User user, PushEnrollment enrollment) {
-    return user.id().value() + ":" + enrollment.flowId();
   }
 
   private static String stateToken(PushEnrollment enrollment) {

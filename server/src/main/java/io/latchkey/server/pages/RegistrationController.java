@@ -1,5 +1,6 @@
 package io.latchkey.server.pages;
 
+import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.enrollment.Enrollment;
 import io.latchkey.core.enrollment.EnrollmentService;
 import io.latchkey.core.enrollment.EnrollmentState;
@@ -39,6 +40,9 @@ public class RegistrationController {
   /** How many notices the page lists. */
   static final int RECENT_NOTICES = 10;
 
+  /** The code registration this session started ("USER-ID:ATTEMPT-ID"); see SessionStages#hold. */
+  static final String ATTEMPT = RegistrationController.class.getName() + ".attempt";
+
   private final CurrentUser currentUser;
   private final EnrollmentService enrollments;
   private final MethodRepository methods;
@@ -49,6 +53,7 @@ public class RegistrationController {
   private final Notices notices;
   private final NoticeTexts noticeTexts;
   private final java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy;
+  private final io.latchkey.core.push.PushEnrollmentService pushRegistrations;
 
   public RegistrationController(
       CurrentUser currentUser,
@@ -60,8 +65,10 @@ public class RegistrationController {
       Clock clock,
       Notices notices,
       NoticeTexts noticeTexts,
-      java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy) {
+      java.util.function.Supplier<io.latchkey.core.enrollment.RegistrationPolicy> policy,
+      io.latchkey.core.push.PushEnrollmentService pushRegistrations) {
     this.policy = policy;
+    this.pushRegistrations = pushRegistrations;
     this.currentUser = currentUser;
     this.enrollments = enrollments;
     this.methods = methods;
@@ -90,11 +97,20 @@ public class RegistrationController {
     return "register/get-app";
   }
 
-  /** "Next" on step 1: a new registration, or the pending one (reload, second tab). */
+  /**
+   * "Next" on step 1: a new registration, or the pending one this session started (reload, second
+   * tab). A pending one another session started is replaced with a fresh secret: a secret is shown
+   * to one session only.
+   */
   @PostMapping("/start")
   public String start(HttpServletRequest request) {
     User user = currentUser.require();
-    enrollments.begin(user, context(request, user));
+    RequestContext context = context(request, user);
+    Enrollment started =
+        othersPending(user, request, context)
+            ? enrollments.replacePending(user, context)
+            : enrollments.begin(user, context);
+    SessionStages.hold(request, ATTEMPT, user, started.id());
     return "redirect:/register/scan";
   }
 
@@ -104,7 +120,8 @@ public class RegistrationController {
     User user = currentUser.require();
     Lockout.requireActive(user);
     Optional<Enrollment> current = enrollments.current(user, context(request, user));
-    if (current.isEmpty()) {
+    if (current.isEmpty() || !SessionStages.holds(request, ATTEMPT, user, current.get().id())) {
+      // Nothing pending, or another session's attempt: step 1 starts one of this session's own.
       return "redirect:/register";
     }
     return pageFor(current.get(), user, request, response, model);
@@ -120,8 +137,16 @@ public class RegistrationController {
       Model model) {
     User user = currentUser.require();
     UUID id = parseId(enrollmentId);
+    if (!SessionStages.holds(request, ATTEMPT, user, id)) {
+      // Only the session that was shown the secret confirms it (issue 12): another session's
+      // attempt, another user's, a finished or an unknown one is not there for this session.
+      throw new LatchkeyException(
+          ErrorCode.NOT_FOUND, "no registration of this browser session has that ID");
+    }
     try {
       enrollments.confirm(user, id, code.strip(), context(request, user));
+      // A push registration left open elsewhere cannot complete after this one (issue 12).
+      pushRegistrations.supersedePending(user, context(request, user));
       // The first code from the new authenticator proves it: the session has a factor now.
       stages.factorProven(request, response);
       return "redirect:/register/done";
@@ -145,8 +170,22 @@ public class RegistrationController {
   @PostMapping("/retry")
   public String retry(HttpServletRequest request) {
     User user = currentUser.require();
-    enrollments.retry(user, context(request, user));
+    RequestContext context = context(request, user);
+    Enrollment next =
+        othersPending(user, request, context)
+            ? enrollments.replacePending(user, context)
+            : enrollments.retry(user, context);
+    SessionStages.hold(request, ATTEMPT, user, next.id());
     return "redirect:/register/scan";
+  }
+
+  /** Whether the user has a pending attempt that this session did not start. */
+  private boolean othersPending(User user, HttpServletRequest request, RequestContext context) {
+    return enrollments
+        .current(user, context)
+        .filter(e -> e.state().pending())
+        .filter(e -> !SessionStages.holds(request, ATTEMPT, user, e.id()))
+        .isPresent();
   }
 
   /** Done: the user's registered methods, and their recent security notices. */
@@ -231,8 +270,7 @@ public class RegistrationController {
     }
   }
 
-  private static io.latchkey.core.audit.RequestContext context(
-      HttpServletRequest request, User user) {
+  private static RequestContext context(HttpServletRequest request, User user) {
     return Correlation.context(request, user.username().value());
   }
 }

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -117,8 +118,10 @@ public class SessionStages {
         current().orElseThrow(() -> new IllegalStateException("no signed-in session"));
     request.changeSessionId();
     save(who.withFactorAt(clock.instant()), request, response);
-    // Having a factor again fulfils a reset's or an enable's demand for a registration link.
-    users.setRegistrationLinkRequired(who.userId(), false);
+    // A user who has proven a factor and later has none left (removed the last method, spent the
+    // last backup code) registers again only with a link, as after a reset: never with the password
+    // alone, which may be all an attacker has.
+    users.setRegistrationLinkRequired(who.userId(), true);
   }
 
   /**
@@ -183,6 +186,32 @@ public class SessionStages {
   private boolean linkRequired(User user) {
     return users.registrationLinkRequired(user.id())
         && !policies.current().policy().passwordAfterReset();
+  }
+
+  /** Whether this request's session may register an authenticator now (the REGISTER rule). */
+  public boolean mayRegister(HttpServletRequest request, User user) {
+    return current()
+        .map(
+            who ->
+                verdict(PageAccess.Requirement.REGISTER, who, user, "/register", request)
+                    == Verdict.ALLOW)
+        .orElse(false);
+  }
+
+  /**
+   * Remembers in the session that it started (or was shown) the registration attempt {@code
+   * attempt} of {@code user}: only this session sees that attempt's secret or activation code, and
+   * only it completes it (issue 12).
+   */
+  public static void hold(HttpServletRequest request, String marker, User user, UUID attempt) {
+    request.getSession().setAttribute(marker, user.id().value() + ":" + attempt);
+  }
+
+  /** Whether the session holds exactly the attempt {@code attempt} of {@code user}. */
+  public static boolean holds(HttpServletRequest request, String marker, User user, UUID attempt) {
+    HttpSession session = request.getSession(false);
+    return session != null
+        && (user.id().value() + ":" + attempt).equals(session.getAttribute(marker));
   }
 
   /** The session shows a push registration it started itself, for this very user. */

@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every session of a user, in the database that all nodes share: browser sessions (Spring Session,
- * indexed by the user's ID as principal name, {@link SignedInUser#getName}) are deleted, and user
- * API tokens are revoked. A node that served one of them finds nothing on its next request.
+ * indexed by the user's ID as principal name, {@link SignedInUser#getName}) are deleted, and API
+ * tokens of every kind are revoked. A node that served one of them finds nothing on its next
+ * request.
  */
 @Component
 public class AllUserSessions implements UserSessions {

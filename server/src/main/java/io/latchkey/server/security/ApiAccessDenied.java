@@ -12,9 +12,9 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
  * 403 in the envelope for the API and the operations endpoints, audited with who asked
- * (SECURITY-TESTS G3): a user's password over HTTP Basic at {@code /api/v1/admin}, an application's
- * key at a user's path, a user token at an application's. The admin finds the attempt by the
- * correlation ID the caller got, or by the user.
+ * (SECURITY-TESTS G3): an application's key at a user's path, a user token at an application's or
+ * at the metrics. (On the admin API, {@link AdminApiAccess} answers instead.) The admin finds the
+ * attempt by the correlation ID the caller got, or by the user.
  */
 public final class ApiAccessDenied implements AccessDeniedHandler {
   private final ErrorResponses errors;

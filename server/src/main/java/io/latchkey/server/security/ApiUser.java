@@ -5,9 +5,10 @@ import io.latchkey.core.usertoken.UserTokens;
 import java.util.UUID;
 
 /**
- * A user on the user API ({@code /api/v1/user/**}), authenticated by a token from {@code POST
- * /api/v1/user/sessions}: the password and a second factor were proven at most the token's lifetime
- * ago. Carries the session so it can be revoked.
+ * A caller authenticated by a token of a {@link io.latchkey.core.usertoken.TokenKind}: a user on
+ * the user API (from {@code POST /api/v1/user/sessions}), an administrator on the admin API (from
+ * {@code POST /api/v1/admin/sessions}; the password and a second factor proven at the token's
+ * creation), or a metrics scraper. Carries the session so it can be revoked.
  */
 public record ApiUser(UserTokens.Authenticated session) {
   public UserId userId() {
@@ -22,7 +23,18 @@ public record ApiUser(UserTokens.Authenticated session) {
     return session.session().id();
   }
 
+  public io.latchkey.core.usertoken.TokenKind kind() {
+    return session.session().kind();
+  }
+
+  /** When the token's holder proved the second factor: when it was issued. */
+  public java.time.Instant factorProvenAt() {
+    return session.session().createdAt();
+  }
+
   public String actor() {
-    return username();
+    return kind() == io.latchkey.core.usertoken.TokenKind.METRICS
+        ? "metrics-token:" + session.session().name()
+        : username();
   }
 }

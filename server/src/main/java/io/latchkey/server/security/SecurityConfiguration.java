@@ -2,9 +2,8 @@ package io.latchkey.server.security;
 
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.AuditLog;
-import io.latchkey.core.error.ErrorCode;
-import io.latchkey.core.user.Accounts;
 import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.usertoken.UserTokens;
 import io.latchkey.server.pages.SessionStages;
 import io.latchkey.server.web.ErrorResponses;
 import io.latchkey.server.web.PageRenderer;
@@ -12,21 +11,20 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.ProviderManager;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
-import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 /**
- * All of the security set-up in one place (STYLE, Spring reference apps). Two chains: the API
- * ({@code /api/**}: stateless, API keys for applications, HTTP Basic for administrators' scripts)
- * and the pages (session cookie, CSRF on every form, strict headers).
+ * All of the security set-up in one place (STYLE, Spring reference apps). Three chains: the
+ * operations endpoints ({@code /actuator/**}: metrics and admin tokens), the API ({@code /api/**}:
+ * stateless, API keys for applications, tokens for users and administrators, never HTTP Basic) and
+ * the pages (session cookie, CSRF on every form, strict headers).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -34,88 +32,97 @@ public class SecurityConfiguration {
       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
           + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-  private static final String BASIC = "Basic realm=\"latchkey\"";
-  private static final String BEARER_OR_BASIC = "Bearer, " + BASIC;
-
-  /** 401 in the envelope, with the schemes the caller may use. */
-  private static AuthenticationEntryPoint unauthorized(ErrorResponses errors, String challenge) {
-    return (request, response, e) -> {
-      response.setHeader("WWW-Authenticate", challenge);
-      errors.writeJson(ErrorCode.UNAUTHORIZED, request, response);
-    };
-  }
-
   @Bean
   SecurityContextRepository securityContextRepository() {
     return new HttpSessionSecurityContextRepository();
   }
 
   /**
-   * Operations: health (liveness and readiness, for load balancers) is open; Prometheus metrics
-   * need an administrator's HTTP Basic credentials.
+   * Operations: health (liveness and readiness, for load balancers) is open; the metrics need a
+   * metrics token or an admin token. HTTP Basic is not accepted (issue 12): a password alone never
+   * opens anything here.
    */
   @Bean
   @Order(0)
   SecurityFilterChain operations(
-      HttpSecurity http, Accounts accounts, ErrorResponses errors, AuditLog audit, Clock clock)
+      HttpSecurity http, UserTokens tokens, ErrorResponses errors, AdminApiAccess admin)
       throws Exception {
     http.securityMatcher("/actuator/**")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .authenticationManager(new ProviderManager(new PasswordAuthenticationProvider(accounts)))
-        .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized(errors, BASIC)))
-        .exceptionHandling(
-            ex ->
-                ex.authenticationEntryPoint(unauthorized(errors, BASIC))
-                    .accessDeniedHandler(new ApiAccessDenied(errors, audit, clock)))
+        .addFilterBefore(new UserTokenFilter(tokens, errors, admin), AuthorizationFilter.class)
+        .exceptionHandling(ex -> ex.authenticationEntryPoint(admin).accessDeniedHandler(admin))
         .authorizeHttpRequests(
             auth ->
                 auth.requestMatchers("/actuator/health", "/actuator/health/**")
                     .permitAll()
                     .anyRequest()
-                    .hasRole("ADMIN"));
+                    .hasRole(UserTokenFilter.METRICS_ROLE));
     return http.build();
   }
 
+  /**
+   * The API: stateless; API keys for applications, tokens for users and administrators, no HTTP
+   * Basic. The admin API needs an admin token; the sensitive changes below need one whose factor is
+   * within the step-up window ({@link AdminApiAccess}; creating an administrator is checked where
+   * the body is read).
+   */
   @Bean
   @Order(1)
   SecurityFilterChain api(
       HttpSecurity http,
       ApiKeys apiKeys,
-      Accounts accounts,
-      io.latchkey.core.usertoken.UserTokens userTokens,
+      UserTokens userTokens,
       ErrorResponses errors,
-      AuditLog audit,
-      Clock clock)
+      AdminApiAccess admin)
       throws Exception {
     http.securityMatcher("/api/**")
         .csrf(csrf -> csrf.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .authenticationManager(new ProviderManager(new PasswordAuthenticationProvider(accounts)))
-        .addFilterBefore(new UserTokenFilter(userTokens, errors), BasicAuthenticationFilter.class)
-        .addFilterBefore(new ApiKeyFilter(apiKeys, errors), BasicAuthenticationFilter.class)
-        .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized(errors, BEARER_OR_BASIC)))
-        .exceptionHandling(
-            ex ->
-                ex.authenticationEntryPoint(unauthorized(errors, BEARER_OR_BASIC))
-                    .accessDeniedHandler(new ApiAccessDenied(errors, audit, clock)))
+        .addFilterBefore(new UserTokenFilter(userTokens, errors, admin), AuthorizationFilter.class)
+        .addFilterBefore(new ApiKeyFilter(apiKeys, errors), AuthorizationFilter.class)
+        .exceptionHandling(ex -> ex.authenticationEntryPoint(admin).accessDeniedHandler(admin))
         .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'")))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers("/api/openapi.json", "/api/openapi.json/**")
+                auth.requestMatchers(
+                        "/api/openapi.json", "/api/openapi.json/**", "/api/openapi.json.yaml")
                     .permitAll()
                     .requestMatchers("/api/v1/device/**")
                     .permitAll()
                     // The user API: sign in with a second factor, then its token (cloud backup).
-                    .requestMatchers(
-                        org.springframework.http.HttpMethod.POST, "/api/v1/user/sessions")
+                    .requestMatchers(HttpMethod.POST, "/api/v1/user/sessions")
                     .permitAll()
                     .requestMatchers("/api/v1/user/**")
                     .hasRole(UserTokenFilter.ROLE)
                     .requestMatchers("/api/v1/verify", "/api/v1/push/**")
                     .hasRole("APP")
+                    // Admin login: the password and a second factor give the admin token.
+                    .requestMatchers(
+                        HttpMethod.POST, "/api/v1/admin/sessions", "/api/v1/admin/sessions/push/*")
+                    .permitAll()
+                    // Protective one-click actions and signing out work with an older factor,
+                    // as in the console.
+                    .requestMatchers(
+                        HttpMethod.POST,
+                        "/api/v1/admin/users/*/block",
+                        "/api/v1/admin/alerts/*/acknowledge")
+                    .hasRole(UserTokenFilter.ADMIN_ROLE)
+                    .requestMatchers(HttpMethod.DELETE, "/api/v1/admin/sessions/current")
+                    .hasRole(UserTokenFilter.ADMIN_ROLE)
+                    // Step-up (issue 12): every other change (an account handed over, the rules,
+                    // a notice address, a new credential such as an API key or a metrics token)
+                    // needs a factor proven within the step-up window, like the console's.
+                    .requestMatchers(HttpMethod.POST, "/api/v1/admin/**")
+                    .access(admin.freshFactor())
+                    .requestMatchers(HttpMethod.PUT, "/api/v1/admin/**")
+                    .access(admin.freshFactor())
+                    .requestMatchers(HttpMethod.PATCH, "/api/v1/admin/**")
+                    .access(admin.freshFactor())
+                    .requestMatchers(HttpMethod.DELETE, "/api/v1/admin/**")
+                    .access(admin.freshFactor())
                     .requestMatchers("/api/v1/admin/**", "/api/v1/diagnostics/**")
-                    .hasRole("ADMIN")
+                    .hasRole(UserTokenFilter.ADMIN_ROLE)
                     .anyRequest()
                     .authenticated());
     return http.build();

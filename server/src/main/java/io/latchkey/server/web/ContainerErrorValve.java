@@ -7,6 +7,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -65,20 +69,42 @@ public final class ContainerErrorValve extends ErrorReportValve {
     }
   }
 
-  /** The request as the error page needs it: in the application, even if Tomcat never mapped it. */
+  /**
+   * The request as the error page needs it: in the application, even if Tomcat never mapped it, and
+   * with a language even if its Accept-Language cannot be read. Tomcat refuses a header line with a
+   * control character before reading the rest, and its {@code getLocale()} then throws a
+   * NullPointerException on the half-read header (issue 13, found by HttpFuzzIT): English, the
+   * default, instead of no answer at all.
+   */
   private HttpServletRequest mapped(Request request) {
-    if (request.getContext() != null) {
-      return request;
-    }
+    boolean unmapped = request.getContext() == null;
     return new HttpServletRequestWrapper(request) {
       @Override
       public ServletContext getServletContext() {
-        return servletContext;
+        return unmapped ? servletContext : super.getServletContext();
       }
 
       @Override
       public String getContextPath() {
-        return servletContext.getContextPath();
+        return unmapped ? servletContext.getContextPath() : super.getContextPath();
+      }
+
+      @Override
+      public Locale getLocale() {
+        try {
+          return super.getLocale();
+        } catch (RuntimeException e) {
+          return Locale.ENGLISH;
+        }
+      }
+
+      @Override
+      public Enumeration<Locale> getLocales() {
+        try {
+          return super.getLocales();
+        } catch (RuntimeException e) {
+          return Collections.enumeration(List.of(Locale.ENGLISH));
+        }
       }
     };
   }

@@ -171,7 +171,10 @@ public final class ErrorHandling {
               .getAuthentication();
       return authentication != null
           && authentication.getAuthorities().stream()
-              .anyMatch(a -> "ROLE_ADMIN".equals(a.getAuthority()));
+              .anyMatch(
+                  a ->
+                      "ROLE_ADMIN".equals(a.getAuthority())
+                          || "ROLE_ADMIN_API".equals(a.getAuthority()));
     }
   }
 

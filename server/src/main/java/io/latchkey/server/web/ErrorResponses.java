@@ -87,6 +87,16 @@ public class ErrorResponses {
   /** Writes the envelope as JSON, for requests that never reach a controller. */
   public void writeJson(ErrorCode code, HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    writeJson(code, java.util.List.of(), request, response);
+  }
+
+  /** Writes the envelope whose message continues with the sentences of {@code explanations}. */
+  public void writeJson(
+      ErrorCode code,
+      java.util.List<String> explanations,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
     if (response.isCommitted()) {
       return;
     }
@@ -95,7 +105,7 @@ public class ErrorResponses {
     response.setContentType(MediaType.APPLICATION_JSON_VALUE);
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response.setHeader("Cache-Control", "no-store");
-    response.getOutputStream().write(json.writeValueAsBytes(envelope(code, request)));
+    response.getOutputStream().write(json.writeValueAsBytes(envelope(code, explanations, request)));
     response.flushBuffer();
   }
 

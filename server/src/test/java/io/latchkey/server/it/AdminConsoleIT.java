@@ -333,7 +333,9 @@ class AdminConsoleIT extends ServerIT {
   @Test
   void textUsersSuppliedRendersInertInTheConsole() {
     String markup = "<img src=x onerror=alert(1)>\"><svg onload=alert(2)>";
-    String displayName = markup + " \u202Eevil\r\nnext line";
+    // (A line break is refused in a display name since the fuzzing of issue 13; a bidi override
+    // is not a control character and still has to render inert.)
+    String displayName = markup + " \u202Eevil next line";
     String username = newUsername("inert");
     Response created =
         api.adminPost(

@@ -4,21 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.server.testing.Api.Response;
 import io.latchkey.server.testing.ServerIT;
+import io.latchkey.server.testing.UserApiClient;
+import io.latchkey.server.testing.WizardClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A caller who is who they say but may not do what they ask (SECURITY-TESTS G3): a user's own
- * password at the admin API or at the metrics, an application's key at the admin API. Each gets a
- * 403 in the envelope, and the admin finds the attempt, with who made it, by the correlation ID.
+ * A caller who may not do what they ask (SECURITY-TESTS G3), found by the admin with who made it by
+ * the correlation ID: a user's password or an application's key at the admin API is told to sign in
+ * as an administrator (401, {@code access.refused}, issue 12); a user's token at the metrics is
+ * refused with 403 ({@code request.rejected}).
  */
 class ApiForbiddenAuditIT extends ServerIT {
   private static final String PASSWORD = "correct horse battery";
 
   @Test
-  void aUsersPasswordAtTheAdminApiIsRefusedAndAuditedWithTheUser() {
+  void aUsersPasswordAtTheAdminApiIsRefusedAndAuditedAsAMissingAdminLogin() {
     String username = newUsername("mallory");
     api.createUser(username, PASSWORD);
 
@@ -29,51 +32,51 @@ class ApiForbiddenAuditIT extends ServerIT {
                 .GET()
                 .build());
 
-    assertThat(refused.status()).isEqualTo(403);
-    assertThat(refused.errorCode()).isEqualTo("forbidden");
-    JsonNode event = rejected(refused);
-    assertThat(event.path("actor").asString()).isEqualTo(username);
-    assertThat(event.path("username").asString()).isEqualTo(username);
-    assertThat(event.path("detail").asString()).isEqualTo("GET /api/v1/admin/users: not allowed");
-    // The user's own trail shows it too.
-    assertThat(
-            api.adminGet("/api/v1/admin/audit?type=request.rejected&username=" + username)
-                .json()
-                .path("events")
-                .size())
-        .isEqualTo(1);
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.errorCode()).isEqualTo("unauthorized");
+    JsonNode event = refusedEvent(refused, "access.refused", "admin_login_required");
+    assertThat(event.path("actor").asString()).isEqualTo("anonymous");
+    assertThat(event.path("detail").asString())
+        .isEqualTo("GET /api/v1/admin/users: no admin login (HTTP Basic is not accepted)");
   }
 
   @Test
-  void anApplicationsKeyAtTheAdminApiAndAUserAtTheMetricsAreAuditedToo() {
+  void anApplicationsKeyAtTheAdminApiAndAUserTokenAtTheMetricsAreAuditedToo() {
     String app = "curious-app-" + System.nanoTime();
     String key = api.createApiKey(app);
     Response byApp = api.appPost(key, "/api/v1/admin/users/anyone/block", java.util.Map.of());
-    assertThat(byApp.status()).isEqualTo(403);
-    assertThat(rejected(byApp).path("actor").asString()).isEqualTo("api-key:" + app);
+    assertThat(byApp.status()).isEqualTo(401);
+    assertThat(
+            refusedEvent(byApp, "access.refused", "admin_login_required").path("actor").asString())
+        .isEqualTo("api-key:" + app);
 
-    String username = newUsername("metrics");
-    api.createUser(username, PASSWORD);
+    WizardClient.EnrolledUser user =
+        WizardClient.enrollNewUser(api, newUsername("metrics"), clock.instant());
+    clock.nextStep(30);
+    String token =
+        new UserApiClient(api)
+            .token(user.username(), WizardClient.code(user.secret(), clock.instant()));
     Response metrics =
         api.send(
             api.request("/actuator/prometheus")
-                .header("Authorization", basic(username, PASSWORD))
+                .header("Authorization", "Bearer " + token)
                 .GET()
                 .build());
     assertThat(metrics.status()).isEqualTo(403);
     assertThat(metrics.errorCode()).isEqualTo("forbidden");
-    assertThat(rejected(metrics).path("detail").asString())
-        .isEqualTo("GET /actuator/prometheus: not allowed");
+    JsonNode event = refusedEvent(metrics, "request.rejected", "forbidden");
+    assertThat(event.path("username").asString()).isEqualTo(user.username());
+    assertThat(event.path("detail").asString()).isEqualTo("GET /actuator/prometheus: not allowed");
   }
 
-  private JsonNode rejected(Response refused) {
+  private JsonNode refusedEvent(Response refused, String type, String reason) {
     assertThat(refused.correlationId()).isNotBlank();
     JsonNode events = api.auditByCorrelationId(refused.correlationId());
     assertThat(events.size()).as(events.toString()).isEqualTo(1);
     JsonNode event = events.path(0);
-    assertThat(event.path("type").asString()).isEqualTo("request.rejected");
+    assertThat(event.path("type").asString()).isEqualTo(type);
     assertThat(event.path("success").asBoolean()).isFalse();
-    assertThat(event.path("reason").asString()).isEqualTo("forbidden");
+    assertThat(event.path("reason").asString()).isEqualTo(reason);
     return event;
   }
 

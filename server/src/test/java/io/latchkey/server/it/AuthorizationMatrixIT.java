@@ -67,7 +67,10 @@ class AuthorizationMatrixIT extends ServerIT {
           "apikey",
           "usertoken",
           "device",
-          "basic-admin");
+          "basic-admin",
+          "admintoken",
+          "admintoken-stale",
+          "metricstoken");
 
   /** Routes served by a filter rather than a handler; they have rows too. */
   static final Set<String> FILTER_ROUTES = Set.of("POST /logout");
@@ -82,7 +85,8 @@ class AuthorizationMatrixIT extends ServerIT {
           "POST /login",
           "POST /enroll/{token}",
           "POST /account/sessions/end-others",
-          "DELETE /api/v1/user/sessions/current");
+          "DELETE /api/v1/user/sessions/current",
+          "DELETE /api/v1/admin/sessions/current");
 
   private static final String PASSWORD = "correct horse battery";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -288,13 +292,31 @@ class AuthorizationMatrixIT extends ServerIT {
   Stage stage(String name) {
     Stage stage = new Stage(name);
     switch (name) {
-      case "anon", "apikey", "device", "basic-admin" -> {
+      case "anon",
+          "apikey",
+          "device",
+          "basic-admin",
+          "admintoken",
+          "admintoken-stale",
+          "metricstoken" -> {
         stage.browser.get("/login");
         stage.csrf = stage.browser.csrf();
         if (name.equals("apikey")) {
           stage.authorization = "Bearer " + apiKey();
         } else if (name.equals("basic-admin")) {
           stage.authorization = basicAdmin();
+        } else if (name.equals("admintoken")) {
+          // An admin login token whose factor was proven now (POST /api/v1/admin/sessions).
+          stage.authorization = "Bearer " + api.adminToken();
+        } else if (name.equals("admintoken-stale")) {
+          stage.authorization = "Bearer " + api.adminToken();
+          clock.advance(Duration.ofMinutes(11));
+        } else if (name.equals("metricstoken")) {
+          Response made =
+              api.adminPost(
+                  "/api/v1/admin/metrics-tokens", Map.of("name", "matrix-" + System.nanoTime()));
+          assertThat(made.status()).as(made.body()).isEqualTo(201);
+          stage.authorization = "Bearer " + made.json().path("token").asString();
         } else if (name.equals("device")) {
           deviceKey();
           stage.deviceSigned = true;

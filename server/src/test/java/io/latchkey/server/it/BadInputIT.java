@@ -74,7 +74,7 @@ class BadInputIT extends ServerIT {
         authorizationCases("POST", path, JSON, "{\"username\":\"x\",\"code\":\"123456\"}"));
     cases.add(
         api(
-            "admin's Basic auth (not an application)",
+            "an admin token (not an application)",
             "forbidden",
             () ->
                 api.send(
@@ -291,6 +291,10 @@ class BadInputIT extends ServerIT {
         "display name of 201 characters",
         "{\"username\":\"dn201\",\"displayName\":\"" + "d".repeat(201) + "\"}");
     bodies.put("display name an object", "{\"username\":\"dnobj\",\"displayName\":{}}");
+    // Issue 13 (UserCsvFuzzTest): PostgreSQL refused the NUL with a 500; a line break forged lines.
+    bodies.put("display name with a NUL", "{\"username\":\"dnnul\",\"displayName\":\"a\\u0000b\"}");
+    bodies.put(
+        "display name with a line break", "{\"username\":\"dnlf\",\"displayName\":\"a\\nb\"}");
     // --- notices: the address is refused before anything is stored (no header injection) ---
     bodies.put(
         "email with CRLF and a Bcc header",
@@ -2078,8 +2082,8 @@ class BadInputIT extends ServerIT {
             }));
     cases.add(
         api(
-            "Basic auth of a user who is not an admin",
-            "forbidden",
+            "Basic auth of a user who is not an admin (Basic opens nothing)",
+            "unauthorized",
             () -> {
               String user = newUsername("plain");
               api.createUser(user, "correct horse battery");
@@ -2088,8 +2092,8 @@ class BadInputIT extends ServerIT {
     if (admin) {
       cases.add(
           api(
-              "an application's API key",
-              "forbidden",
+              "an application's API key (the admin API needs an admin login)",
+              "unauthorized",
               () -> withAuthorization.apply("Bearer " + api.createApiKey("not-an-admin"))));
     }
     return cases;

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,8 +88,9 @@ class DataFolderFaultsIT {
     server = ServerProcess.start(data, null, List.of());
     String password =
         Files.readString(data.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
-    Api api = new Api(server.base(), password);
-    FaultAdmin admin = new FaultAdmin(api);
+    // Logged in before the disk fills up (a login writes the token and an audit record).
+    FaultAdmin admin = FaultAdmin.login(server.base(), password, Instant::now, true);
+    Api api = admin.api();
     admin.createUser("before", PASSWORD);
     List<String> acknowledged = new ArrayList<>(List.of("before"));
 

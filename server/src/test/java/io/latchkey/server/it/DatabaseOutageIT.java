@@ -17,7 +17,6 @@ import io.latchkey.server.testing.WizardClient.Page;
 import io.latchkey.server.testing.WizardClient.Pending;
 import java.io.IOException;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +75,6 @@ class DatabaseOutageIT {
   private MutableClock clock;
   private String base;
   private Api api;
-  private String adminPassword;
 
   @BeforeEach
   void startPostgresAndANode() throws IOException {
@@ -87,9 +85,7 @@ class DatabaseOutageIT {
     node = startNode();
     clock = node.getBean(MutableClock.class);
     base = "http://127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
-    adminPassword =
-        Files.readString(data.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
-    api = new Api(base, adminPassword);
+    api = new Api(base, Api.adminTokens(node));
   }
 
   /** A node on the test's PostgreSQL and data folder (the key file is shared, as it must be). */
@@ -146,6 +142,8 @@ class DatabaseOutageIT {
 
     // Many pooled connections in use a moment ago, as under load.
     warmThePool();
+    // The administrator logged in before the outage (a login is a database write, too).
+    adminBearer = "Bearer " + api.adminToken();
 
     // The outage: PostgreSQL crashes (no checkpoint; what was committed is in the WAL).
     cluster.stop("immediate");
@@ -224,11 +222,12 @@ class DatabaseOutageIT {
     clockB.sameAs(clock);
     String baseB =
         "http://127.0.0.1:" + secondNode.getEnvironment().getProperty("local.server.port");
-    Api apiB = new Api(baseB, adminPassword);
+    Api apiB = new Api(baseB, Api.adminTokens(secondNode));
     EnrolledUser user = WizardClient.enrollNewUser(api, "loaded", clock.instant());
     String token = api.createApiKey("load-app");
     Phone phone = Phone.compliant(clock);
     PushWizard.register(apiB, "roamer", phone); // the phone talks to node B
+    adminBearer = "Bearer " + api.adminToken(); // taken before the outage, valid on both nodes
 
     AtomicReference<String> phase = new AtomicReference<>("up");
     AtomicBoolean stop = new AtomicBoolean();
@@ -381,7 +380,11 @@ class DatabaseOutageIT {
                               Map.of("username", "nobody", "code", "000000"))))
                   .build();
           case 1 ->
-              on.asAdmin(on.request("/api/v1/admin/users/loaded")).timeout(BOUND).GET().build();
+              on.request("/api/v1/admin/users/loaded")
+                  .timeout(BOUND)
+                  .header("Authorization", adminBearer)
+                  .GET()
+                  .build();
           default -> on.request("/login").timeout(BOUND).GET().build();
         };
     String what = request.method() + " " + request.uri().getPath();
@@ -407,6 +410,9 @@ class DatabaseOutageIT {
     return new Outcome(sentIn, phase.get(), node, what, response.status(), code);
   }
 
+  /** An admin login token taken before the outage. */
+  private String adminBearer;
+
   /**
    * The API (an application, an administrator reading and writing) and the pages (a first visit, a
    * sign-in, a signed-in browser in the wizard) each answer 503 with the envelope, within {@link
@@ -418,11 +424,16 @@ class DatabaseOutageIT {
         when + ": POST /api/v1/verify", api.send(verifyRequest(token, "steady", code).build()));
     assertUnavailable(
         when + ": GET /api/v1/admin/users/steady",
-        api.send(api.asAdmin(api.request("/api/v1/admin/users/steady")).timeout(BOUND).build()));
+        api.send(
+            api.request("/api/v1/admin/users/steady")
+                .header("Authorization", adminBearer)
+                .timeout(BOUND)
+                .build()));
     assertUnavailable(
         when + ": POST /api/v1/admin/users",
         api.send(
-            api.asAdmin(api.request("/api/v1/admin/users"))
+            api.request("/api/v1/admin/users")
+                .header("Authorization", adminBearer)
                 .timeout(BOUND)
                 .header("Content-Type", "application/json")
                 .POST(

@@ -108,8 +108,8 @@ class KillNineIT {
     server = ServerProcess.start(data, clock, SETTINGS);
     String adminPassword =
         Files.readString(data.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
-    Api api = new Api(server.base(), adminPassword);
-    FaultAdmin admin = new FaultAdmin(api);
+    FaultAdmin admin = FaultAdmin.login(server.base(), adminPassword, clock::instant, false);
+    Api api = admin.api();
     String token = admin.createApiKey("kill9-app");
 
     // A user with TOTP, signed in to the user API (for backups), with a first backup.
@@ -213,8 +213,8 @@ class KillNineIT {
     int port = server.port();
     server.close();
     server = ServerProcess.start(data, clock, SETTINGS, port);
-    Api restarted = new Api(server.base(), adminPassword);
-    FaultAdmin adminAfter = new FaultAdmin(restarted);
+    FaultAdmin adminAfter = admin.on(server.base()); // its token is in the database
+    Api restarted = adminAfter.api();
 
     // (b) The code accepted before the crash stays used; its acceptance is audited exactly once.
     Envelopes.assertJsonError(restarted.verify(token, "steady", burstCode), "code_reused");

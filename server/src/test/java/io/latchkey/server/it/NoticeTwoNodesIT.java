@@ -11,8 +11,6 @@ import io.latchkey.server.testing.MailServer;
 import io.latchkey.server.testing.MailServer.Mail;
 import io.latchkey.server.testing.MutableClock;
 import io.latchkey.server.testing.ServerTestConfiguration;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,9 +56,7 @@ class NoticeTwoNodesIT extends MailIT {
     clockB = nodeB.getBean(MutableClock.class);
     clockB.sameAs(clock);
     String baseB = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
-    String password =
-        Files.readString(DATA.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
-    apiB = new Api(baseB, password);
+    apiB = new Api(baseB, Api.adminTokens(nodeB));
   }
 
   @AfterEach

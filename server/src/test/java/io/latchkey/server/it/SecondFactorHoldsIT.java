@@ -306,6 +306,109 @@ class SecondFactorHoldsIT extends ServerIT {
     assertThat(before.get("/account").redirectPath()).startsWith("/login");
   }
 
+  /**
+   * Review finding: a secret shown to one browser session is never shown to another. Someone with a
+   * new user's password starts a registration first; the user's own start gets a fresh secret, the
+   * planted one stops working, and the planter cannot even see the user's.
+   */
+  @Test
+  void aSecretPlantedBeforeTheFirstRegistrationIsReplacedForTheUser() {
+    String carol = newUsername("carol");
+    api.createUser(carol, UserApiClient.PASSWORD);
+    WizardClient attacker = new WizardClient(baseUrl());
+    attacker.signInOrFail(carol, UserApiClient.PASSWORD);
+    Pending planted = attacker.start();
+
+    WizardClient own = new WizardClient(baseUrl());
+    own.signInOrFail(carol, UserApiClient.PASSWORD);
+    Pending mine = own.start();
+    assertThat(mine.secret()).isNotEqualTo(planted.secret());
+    assertThat(attacker.get("/register/scan").redirectPath()).isEqualTo("/register");
+    clock.nextStep(30);
+    Page stolen =
+        attacker.confirm(
+            planted.enrollmentId(), WizardClient.code(planted.secret(), clock.instant()));
+    assertThat(stolen.redirectPath()).isNotEqualTo("/register/done");
+    // Carol's confirmation in her own session works, with her own secret.
+    assertThat(
+            own.confirm(mine.enrollmentId(), WizardClient.code(mine.secret(), clock.instant()))
+                .redirectPath())
+        .isEqualTo("/register/done");
+    assertThat(api.adminGet("/api/v1/admin/users/" + carol).json().path("methods")).hasSize(1);
+  }
+
+  /**
+   * Review finding: a push registration left open by someone with the password alone (while the
+   * user had nothing to prove) ends when the user registers an authenticator of their own.
+   */
+  @Test
+  void aPushRegistrationLeftOpenEndsWhenTheUserRegistersAnotherMethod() {
+    String dora = newUsername("dora");
+    api.createUser(dora, UserApiClient.PASSWORD);
+    WizardClient attacker = new WizardClient(baseUrl());
+    attacker.signInOrFail(dora, UserApiClient.PASSWORD);
+    attacker.get("/register");
+    attacker.post("/register/push/start", Map.of());
+    assertThat(attacker.get("/register/push").body()).contains("latchkey://activate");
+
+    new WizardClient(baseUrl()).register(dora, UserApiClient.PASSWORD, clock.instant());
+    clock.nextStep(30);
+
+    Page after = attacker.get("/register/push");
+    assertThat(after.status()).isEqualTo(302);
+    assertThat(after.body()).doesNotContain("latchkey://activate");
+    assertThat(attacker.get("/account").redirectPath()).isEqualTo("/login/verify");
+  }
+
+  /**
+   * Review finding: a stale session that once showed a push registration sees nothing of a newer
+   * one the user starts in another browser.
+   */
+  @Test
+  void aStaleSessionDoesNotSeeAPushRegistrationStartedElsewhere() {
+    EnrolledUser erin = WizardClient.enrollNewUser(api, newUsername("erin"), clock.instant());
+    clock.nextStep(30);
+    WizardClient stale = signedInWithFactor(erin);
+    stale.get("/register");
+    stale.post("/register/push/start", Map.of());
+    assertThat(stale.get("/register/push").body()).contains("latchkey://activate");
+    clock.advance(Duration.ofMinutes(11));
+
+    clock.nextStep(30);
+    WizardClient fresh = signedInWithFactor(erin);
+    fresh.get("/register");
+    fresh.post("/register/push/start", Map.of());
+    Page shown = fresh.get("/register/push");
+    assertThat(shown.body()).contains("latchkey://activate");
+
+    Page seen = stale.get("/register/push");
+    assertThat(seen.status()).isEqualTo(302);
+    assertThat(stale.get("/register/push/status").body()).doesNotContain("AWAITING");
+  }
+
+  /**
+   * Review finding: a user who removed their last authenticator (and has no backup codes) is not
+   * handed back to the password alone: the next registration needs a link, as after a reset.
+   */
+  @Test
+  void removingTheLastFactorLeavesRegistrationToALink() {
+    EnrolledUser fay = WizardClient.enrollNewUser(api, newUsername("fay"), clock.instant());
+    clock.nextStep(30);
+    WizardClient browser = signedInWithFactor(fay);
+    String method =
+        WizardClient.hiddenInput(browser.get("/account").body(), "method").orElseThrow();
+    assertThat(browser.post("/account/methods/remove", Map.of("method", method)).redirectPath())
+        .startsWith("/account");
+    assertThat(api.adminGet("/api/v1/admin/users/" + fay.username()).json().path("methods"))
+        .isEmpty();
+
+    WizardClient attacker = new WizardClient(baseUrl());
+    attacker.signInOrFail(fay.username(), fay.password());
+    Page refused = attacker.get("/register");
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.textOf("error-code")).contains("registration_link_required");
+  }
+
   private WizardClient signedInWithFactor(EnrolledUser user) {
     WizardClient browser = new WizardClient(baseUrl());
     browser.signInOrFail(user.username(), user.password());

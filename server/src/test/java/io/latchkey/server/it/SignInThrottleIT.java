@@ -6,10 +6,8 @@ import io.latchkey.server.testing.Api.Response;
 import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.WizardClient;
 import io.latchkey.server.testing.WizardClient.Page;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -76,22 +74,27 @@ class SignInThrottleIT extends ServerIT {
   }
 
   @Test
-  void theApisBasicAuthenticationSharesTheWaitAndStillAnswersUnauthorized() {
+  void theAdminLoginSharesTheWaitAndANonAdministratorIsRefusedLikeAWrongPassword() {
     String username = newUsername("script");
     api.createUser(username, PASSWORD);
 
     for (int i = 0; i < 6; i++) {
-      assertThat(usersListAs(username, WRONG).status()).isEqualTo(401);
+      assertThat(adminLogin(username, WRONG).status()).isEqualTo(401);
     }
-    // The right password while the name waits: refused like a wrong one, not with 429.
-    Response waiting = usersListAs(username, PASSWORD);
-    assertThat(waiting.status()).isEqualTo(401);
-    assertThat(waiting.errorCode()).isEqualTo("unauthorized");
+    // The right password while the name waits: refused without checking it.
+    Response waiting = adminLogin(username, PASSWORD);
+    assertThat(waiting.status()).isEqualTo(429);
+    assertThat(waiting.errorCode()).isEqualTo("rate_limited");
     assertThat(new WizardClient(baseUrl()).signIn(username, PASSWORD).status()).isEqualTo(429);
 
     clock.advance(Duration.ofSeconds(1));
-    // Signed in now; a user who is not an administrator may not list users.
-    assertThat(usersListAs(username, PASSWORD).status()).isEqualTo(403);
+    // The right password of a user who is not an administrator: the answer of a wrong one.
+    Response notAdmin = adminLogin(username, PASSWORD);
+    assertThat(notAdmin.status()).isEqualTo(401);
+    Response wrong = adminLogin(username, WRONG);
+    assertThat(notAdmin.errorCode()).isEqualTo("unauthorized").isEqualTo(wrong.errorCode());
+    assertThat(notAdmin.json().path("error").path("message").asString())
+        .isEqualTo(wrong.json().path("error").path("message").asString());
   }
 
   /**
@@ -107,14 +110,15 @@ class SignInThrottleIT extends ServerIT {
     return page.status() + " " + page.textOf("error-code").orElse("-") + "\n" + body;
   }
 
-  private Response usersListAs(String username, String password) {
-    String credentials =
-        Base64.getEncoder()
-            .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+  private Response adminLogin(String username, String password) {
     return api.send(
-        api.request("/api/v1/admin/users")
-            .header("Authorization", "Basic " + credentials)
-            .GET()
+        api.request("/api/v1/admin/sessions")
+            .header("Content-Type", "application/json")
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    io.latchkey.server.testing.Api.JSON.writeValueAsString(
+                        java.util.Map.of(
+                            "username", username, "password", password, "code", "123456"))))
             .build());
   }
 

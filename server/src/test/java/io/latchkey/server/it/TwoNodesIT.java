@@ -13,8 +13,6 @@ import io.latchkey.server.testing.ServerIT;
 import io.latchkey.server.testing.ServerTestConfiguration;
 import io.latchkey.server.testing.WizardClient;
 import io.latchkey.server.testing.WizardClient.EnrolledUser;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,9 +55,7 @@ class TwoNodesIT extends ServerIT {
     clockB = nodeB.getBean(MutableClock.class);
     clockB.sameAs(clock);
     baseB = "http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port");
-    String password =
-        Files.readString(DATA.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
-    apiB = new Api(baseB, password);
+    apiB = new Api(baseB, Api.adminTokens(nodeB));
   }
 
   @AfterEach

@@ -226,8 +226,8 @@ class UserApiIT extends ServerIT {
                         .getBytes(StandardCharsets.UTF_8));
     Response withPassword =
         api.send(api.request("/api/v1/user/backup").header("Authorization", basic).GET().build());
-    assertThat(withPassword.status()).isEqualTo(403);
-    assertThat(withPassword.errorCode()).isEqualTo("forbidden");
+    assertThat(withPassword.status()).isEqualTo(401);
+    assertThat(withPassword.errorCode()).isEqualTo("unauthorized");
     Response withKey = api.appGet(api.createApiKey("not-a-user"), "/api/v1/user/backup");
     assertThat(withKey.status()).isEqualTo(403);
     Response forged = users.getBackup("lku_" + "A".repeat(43));

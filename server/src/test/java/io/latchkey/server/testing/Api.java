@@ -1,5 +1,12 @@
 package io.latchkey.server.testing;
 
+import io.latchkey.core.audit.CorrelationId;
+import io.latchkey.core.audit.RequestContext;
+import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.UserRepository;
+import io.latchkey.core.user.Username;
+import io.latchkey.core.usertoken.AdminTokens;
+import io.latchkey.core.usertoken.TokenKind;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,8 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.context.ApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,13 +24,35 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
   public static final JsonMapper JSON = JsonMapper.builder().build();
   private final String base;
-  private final String adminPassword;
+  private final Supplier<String> adminTokens;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  public Api(String base, String adminPassword) {
+  /**
+   * @param adminTokens a fresh admin token per call: its factor proven at the test clock's now, so
+   *     every admin call is within the step-up window however far a test moved the clock
+   */
+  public Api(String base, Supplier<String> adminTokens) {
     this.base = base;
-    this.adminPassword = adminPassword;
+    this.adminTokens = adminTokens;
+  }
+
+  /**
+   * Admin tokens made in the server's JVM by the one place that makes them, for the bootstrap
+   * administrator, as if they had just proven a second factor ({@code AdminLoginIT} proves the real
+   * login over HTTP).
+   */
+  public static Supplier<String> adminTokens(ApplicationContext server) {
+    AdminTokens admins = server.getBean(AdminTokens.class);
+    UserRepository users = server.getBean(UserRepository.class);
+    return () ->
+        admins
+            .issueAfterFactor(
+                users.findByUsername(Username.of(Accounts.ADMIN)).orElseThrow(),
+                "a test's factor",
+                new RequestContext(
+                    CorrelationId.random(new java.security.SecureRandom()), "", "", "test"))
+            .token();
   }
 
   public String base() {
@@ -32,8 +62,8 @@ public final class Api {
   /**
    * Status, correlation header and body of one response.
    *
-   * @param adminCall whether the request carried the administrator's credentials (only such calls
-   *     may get the precise reason of an error)
+   * @param adminCall whether the request carried an admin token (only such calls may get the
+   *     precise reason of an error)
    */
   public record Response(
       int status, String correlationId, String contentType, String body, boolean adminCall) {
@@ -59,7 +89,11 @@ public final class Api {
           response.headers().firstValue("X-Correlation-Id").orElse(null),
           response.headers().firstValue("Content-Type").orElse(""),
           response.body(),
-          request.headers().firstValue("Authorization").filter(adminBasic()::equals).isPresent());
+          request
+              .headers()
+              .firstValue("Authorization")
+              .filter(h -> h.startsWith("Bearer " + TokenKind.ADMIN.prefix()))
+              .isPresent());
     } catch (IOException e) {
       throw new AssertionError("request failed: " + e, e);
     } catch (InterruptedException e) {
@@ -72,14 +106,13 @@ public final class Api {
     return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
   }
 
+  /** The request with a fresh admin token of the bootstrap administrator. */
   public HttpRequest.Builder asAdmin(HttpRequest.Builder builder) {
-    return builder.header("Authorization", adminBasic());
+    return builder.header("Authorization", "Bearer " + adminToken());
   }
 
-  private String adminBasic() {
-    return "Basic "
-        + Base64.getEncoder()
-            .encodeToString(("admin:" + adminPassword).getBytes(StandardCharsets.UTF_8));
+  public String adminToken() {
+    return adminTokens.get();
   }
 
   public Response adminPost(String path, Object body) {

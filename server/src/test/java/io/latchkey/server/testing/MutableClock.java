@@ -24,6 +24,14 @@ public final class MutableClock extends Clock {
     now.updateAndGet(t -> t.plus(duration));
   }
 
+  /**
+   * Sets the clock back, as an NTP step or an operator would. Tests share one server and expect
+   * time to move forward only, so a test that rewinds puts the clock forward again when it ends.
+   */
+  public void rewind(Duration duration) {
+    advance(duration.negated());
+  }
+
   /** Moves to the start of the next TOTP step of {@code period} seconds, plus one second. */
   public void nextStep(int period) {
     now.updateAndGet(t -> Instant.ofEpochSecond((t.getEpochSecond() / period + 1) * period + 1));

@@ -44,11 +44,21 @@ public abstract class ServerIT {
     }
   }
 
+  @Autowired private org.springframework.context.ApplicationContext server;
+
   @BeforeEach
-  void connect() throws IOException {
-    String password =
-        Files.readString(DATA.resolve("initial-admin-password"), StandardCharsets.UTF_8).strip();
-    api = new Api("http://127.0.0.1:" + port, password);
+  void connect() {
+    api = new Api("http://127.0.0.1:" + port, Api.adminTokens(server));
+  }
+
+  /** The bootstrap administrator's one-time password. */
+  protected static String adminPassword() {
+    try {
+      return Files.readString(DATA.resolve("initial-admin-password"), StandardCharsets.UTF_8)
+          .strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The JDBC URL every node of this test run uses: null for the default embedded H2 file. */
