@@ -28,9 +28,11 @@ public final class DatabaseUnavailableFilter extends OncePerRequestFilter implem
   private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailableFilter.class);
 
   private final PageRenderer pages;
+  private final StorageRecovery storage;
 
-  public DatabaseUnavailableFilter(PageRenderer pages) {
+  public DatabaseUnavailableFilter(PageRenderer pages, StorageRecovery storage) {
     this.pages = pages;
+    this.storage = storage;
   }
 
   /** After the correlation ID and the body cap, before the session and security filters. */
@@ -50,6 +52,7 @@ public final class DatabaseUnavailableFilter extends OncePerRequestFilter implem
         throw e;
       }
       log.warn("database unavailable: {}", rootCause(e).toString());
+      storage.onFailure(e);
       response.resetBuffer();
       pages.renderError(ErrorCode.SERVICE_UNAVAILABLE, request, response);
     }

@@ -51,9 +51,14 @@ public final class ErrorCodes {
    * now (no connection within the pool's time-out, a connection lost, a transient failure). The
    * causes count too: a failure while a page is written, or while the session is saved, reaches the
    * filters wrapped in a {@code ServletException}; and a transaction whose connection was lost
-   * fails again on its rollback, which hides the first failure behind "JDBC rollback failed".
+   * fails again on its rollback, which hides the first failure behind "JDBC rollback failed". A
+   * database whose storage fails ({@link #storageFailed}: a full disk, a read-only data folder)
+   * cannot serve either.
    */
   public static boolean databaseUnavailable(Throwable error) {
+    if (storageFailed(error)) {
+      return true;
+    }
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof CannotGetJdbcConnectionException
           || t instanceof CannotCreateTransactionException
@@ -80,6 +85,54 @@ public final class ErrorCodes {
     }
     return false;
   }
+
+  /**
+   * Whether the database failed because its files cannot be written: an I/O error under a database
+   * error (the embedded H2 writing to a full disk or a read-only folder: "No space left on device",
+   * "Read-only file system"), or H2 saying the database is read-only (90097, when the folder was
+   * read-only as it opened) or closed after such a failure (90098). Not the request's fault: the
+   * answer is {@code service_unavailable}, and the connections are renewed ({@code
+   * StorageRecovery}) so that the database opens again once the disk is writable.
+   */
+  public static boolean storageFailed(Throwable error) {
+    boolean underDatabaseError = false;
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql
+          && (sql.getErrorCode() == H2_DATABASE_IS_READ_ONLY
+              || sql.getErrorCode() == H2_DATABASE_IS_CLOSED)
+          && t.getClass().getName().startsWith("org.h2.")) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException
+          || t instanceof org.springframework.dao.DataAccessException) {
+        underDatabaseError = true;
+      } else if (underDatabaseError && fileError(t)) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An I/O error of a file, not of a connection: a network database's lost connection (a socket
+   * error, an end of stream, a time-out) is an unavailable database but not a storage failure.
+   */
+  private static boolean fileError(Throwable t) {
+    return t instanceof java.io.IOException
+        && !(t instanceof java.io.EOFException)
+        && !(t instanceof java.io.InterruptedIOException)
+        && !t.getClass().getName().startsWith("java.net.")
+        && !t.getClass().getName().startsWith("javax.net.");
+  }
+
+  /** H2's {@code ErrorCode.DATABASE_IS_READ_ONLY}. */
+  private static final int H2_DATABASE_IS_READ_ONLY = 90097;
+
+  /** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
+  private static final int H2_DATABASE_IS_CLOSED = 90098;
 
   public static ErrorCode ofStatus(int status) {
     return switch (status) {

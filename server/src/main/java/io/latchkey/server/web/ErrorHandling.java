@@ -63,12 +63,17 @@ public final class ErrorHandling {
     private final ErrorResponses errors;
     private final io.latchkey.core.audit.AuditLog audit;
     private final java.time.Clock clock;
+    private final StorageRecovery storage;
 
     public Advice(
-        ErrorResponses errors, io.latchkey.core.audit.AuditLog audit, java.time.Clock clock) {
+        ErrorResponses errors,
+        io.latchkey.core.audit.AuditLog audit,
+        java.time.Clock clock,
+        StorageRecovery storage) {
       this.errors = errors;
       this.audit = audit;
       this.clock = clock;
+      this.storage = storage;
     }
 
     @ExceptionHandler(Throwable.class)
@@ -84,6 +89,7 @@ public final class ErrorHandling {
         log.error("unexpected failure", error);
       } else if (code == ErrorCode.SERVICE_UNAVAILABLE) {
         log.warn("database unavailable: {}", error.toString());
+        storage.onFailure(error);
       } else {
         log.debug("request refused: {} ({})", code.code(), error.getMessage());
       }

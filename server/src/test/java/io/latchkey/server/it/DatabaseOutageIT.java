@@ -7,7 +7,9 @@ import io.latchkey.server.testing.Api;
 import io.latchkey.server.testing.Api.Response;
 import io.latchkey.server.testing.Envelopes;
 import io.latchkey.server.testing.MutableClock;
+import io.latchkey.server.testing.Phone;
 import io.latchkey.server.testing.PostgresCluster;
+import io.latchkey.server.testing.PushWizard;
 import io.latchkey.server.testing.ServerTestConfiguration;
 import io.latchkey.server.testing.WizardClient;
 import io.latchkey.server.testing.WizardClient.EnrolledUser;
@@ -19,17 +21,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -46,8 +54,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>The test owns its PostgreSQL cluster ({@link PostgresCluster}), since it stops it; the rest of
  * the suite keeps the shared one. It is a PostgreSQL test by nature, so it runs only in the {@code
- * postgres} failsafe execution (see server/pom.xml).
+ * postgres} failsafe execution (see server/pom.xml; the condition keeps it there also when it is
+ * named with {@code -Dit.test}, which overrides the executions' excludes).
  */
+@EnabledIfEnvironmentVariable(named = "LATCHKEY_IT_DATABASE", matches = "postgres")
 class DatabaseOutageIT {
   /** Longer than the pool's 5 s connection time-out; a request still open then has hung. */
   private static final Duration BOUND = Duration.ofSeconds(20);
@@ -59,7 +69,9 @@ class DatabaseOutageIT {
 
   private PostgresCluster cluster;
   private Path data;
+  private String databaseUrl;
   private ConfigurableApplicationContext node;
+  private ConfigurableApplicationContext secondNode;
   private MutableClock clock;
   private String base;
   private Api api;
@@ -69,21 +81,30 @@ class DatabaseOutageIT {
     cluster = PostgresCluster.start();
     String url = cluster.createDatabase("latchkey_outage");
     data = Files.createTempDirectory("latchkey-outage-");
-    node =
-        new SpringApplicationBuilder(LatchkeyServerApplication.class, ServerTestConfiguration.class)
-            .run(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--latchkey.data=" + data,
-                "--spring.datasource.url=" + url);
+    databaseUrl = url;
+    node = startNode();
     clock = node.getBean(MutableClock.class);
     base = "http://127.0.0.1:" + node.getEnvironment().getProperty("local.server.port");
     api = new Api(base, Api.adminTokens(node));
   }
 
+  /** A node on the test's PostgreSQL and data folder (the key file is shared, as it must be). */
+  private ConfigurableApplicationContext startNode() {
+    return new SpringApplicationBuilder(
+            LatchkeyServerApplication.class, ServerTestConfiguration.class)
+        .run(
+            "--server.port=0",
+            "--server.address=127.0.0.1",
+            "--latchkey.data=" + data,
+            "--spring.datasource.url=" + databaseUrl);
+  }
+
   @AfterEach
   void stopEverything() throws IOException {
     try {
+      if (secondNode != null) {
+        secondNode.close();
+      }
       if (node != null) {
         node.close();
       }
@@ -181,6 +202,214 @@ class DatabaseOutageIT {
     assertThat(done.redirectPath()).isEqualTo("/register/done");
   }
 
+  /** One request of the load: the phase when it was sent and answered, what, and the answer. */
+  private record Outcome(
+      String sentIn, String answeredIn, String node, String what, int status, String code) {}
+
+  /**
+   * Two nodes on one PostgreSQL, under a bounded load of mixed requests on both (an application
+   * verifying, an administrator reading, a browser's first page), while PostgreSQL crashes and
+   * comes back (issue 13). While it is down, every request sent to either node is answered 503
+   * {@code service_unavailable}, none hangs past {@link #BOUND}, and both nodes' readiness is
+   * false; nothing is ever a 500. When it is back, both nodes serve again without a restart: the
+   * load succeeds, a code verified on one node is reused on the other, and a push request created
+   * on one node reaches a phone connected to the other.
+   */
+  @Test
+  void twoNodesUnderLoadAreUnavailableTogetherAndBothRecoverWithoutARestart() throws Exception {
+    secondNode = startNode();
+    MutableClock clockB = secondNode.getBean(MutableClock.class);
+    clockB.sameAs(clock);
+    String baseB =
+        "http://127.0.0.1:" + secondNode.getEnvironment().getProperty("local.server.port");
+    Api apiB = new Api(baseB, Api.adminTokens(secondNode));
+    EnrolledUser user = WizardClient.enrollNewUser(api, "loaded", clock.instant());
+    String token = api.createApiKey("load-app");
+    Phone phone = Phone.compliant(clock);
+    PushWizard.register(apiB, "roamer", phone); // the phone talks to node B
+    adminBearer = "Bearer " + api.adminToken(); // taken before the outage, valid on both nodes
+
+    AtomicReference<String> phase = new AtomicReference<>("up");
+    AtomicBoolean stop = new AtomicBoolean();
+    ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    Map<String, Api> nodes = Map.of("A", api, "B", apiB);
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (var entry : nodes.entrySet()) {
+        for (int worker = 0; worker < 3; worker++) {
+          int first = worker;
+          threads.submit(
+              () -> {
+                for (int i = first; !stop.get(); i++) {
+                  try {
+                    outcomes.add(
+                        loadRequest(entry.getKey(), entry.getValue(), token, i % 3, phase));
+                  } catch (RuntimeException e) {
+                    outcomes.add(
+                        new Outcome(
+                            phase.get(), phase.get(), entry.getKey(), e.toString(), -2, ""));
+                  }
+                }
+              });
+        }
+      }
+      pause(Duration.ofSeconds(1));
+
+      cluster.stop("immediate");
+      phase.set("down");
+      // Both regimes: connections dropped under the pool, then no connection within its time-out
+      // (5 s a request): a few requests sent and answered while down on each node.
+      awaitOutcomes(outcomes, nodes.keySet(), "down", 3);
+      for (var entry : nodes.entrySet()) {
+        Response readiness =
+            entry
+                .getValue()
+                .send(
+                    entry
+                        .getValue()
+                        .request("/actuator/health/readiness")
+                        .timeout(BOUND)
+                        .GET()
+                        .build());
+        assertThat(readiness.status())
+            .as("readiness of node " + entry.getKey() + " while down")
+            .isEqualTo(503);
+      }
+
+      phase.set("restarting");
+      cluster.restart();
+      awaitReady(api);
+      awaitReady(apiB);
+      phase.set("up again");
+      // A few requests sent to each node once both are ready (the workers may still be waiting
+      // out a connection time-out of a request sent while PostgreSQL was starting).
+      awaitOutcomes(outcomes, nodes.keySet(), "up again", 6);
+      stop.set(true);
+    }
+
+    List<Outcome> all = new ArrayList<>(outcomes);
+    assertThat(all)
+        .as("no 500, no hang, no failure")
+        .allSatisfy(
+            o ->
+                assertThat(o.status() == 503 || (o.status() >= 200 && o.status() < 500))
+                    .as(o.toString())
+                    .isTrue());
+    for (String node : nodes.keySet()) {
+      List<Outcome> down =
+          all.stream()
+              .filter(
+                  o ->
+                      o.node().equals(node)
+                          && o.sentIn().equals("down")
+                          && o.answeredIn().equals("down"))
+              .toList();
+      assertThat(down).as("requests to node " + node + " while down").isNotEmpty();
+      assertThat(down)
+          .allSatisfy(
+              o -> {
+                assertThat(o.status()).as(o.toString()).isEqualTo(503);
+                assertThat(o.code()).as(o.toString()).isEqualTo("service_unavailable");
+              });
+      List<Outcome> again =
+          all.stream().filter(o -> o.node().equals(node) && o.sentIn().equals("up again")).toList();
+      assertThat(again).as("requests to node " + node + " once back").isNotEmpty();
+      assertThat(again).allSatisfy(o -> assertThat(o.status()).as(o.toString()).isLessThan(500));
+    }
+
+    // Both serve for real: a code accepted on B is reused on A.
+    clock.nextStep(30);
+    clockB.sameAs(clock);
+    String code = WizardClient.code(user.secret(), clock.instant());
+    Response onB = apiB.verify(token, user.username(), code);
+    assertThat(onB.status()).as(onB.toString()).isEqualTo(200);
+    Envelopes.assertJsonError(api.verify(token, user.username(), code), "code_reused");
+
+    // A push request created on A reaches the phone connected to B, and B takes its answer.
+    try (Phone.Listener listener = phone.listen()) {
+      listener.await(e -> "connected".equals(e.path("event").asString()), Duration.ofSeconds(20));
+      JsonNode created = api.createChallenge(token, "roamer");
+      String id = created.path("challengeId").asString();
+      assertThat(listener.awaitChallenge().path("challengeId").asString()).isEqualTo(id);
+      Phone.Run approved = phone.run("approve", id, "--number", created.path("number").asString());
+      assertThat(approved.exit()).as(approved.all()).isZero();
+      assertThat(api.challengeStatus(token, id, 10)).isEqualTo("approved");
+    }
+  }
+
+  /**
+   * Waits until each node has {@code count} requests sent and answered in {@code phase}, or {@link
+   * #RECOVERY} has passed (the assertions then say which node had none).
+   */
+  private static void awaitOutcomes(
+      Collection<Outcome> outcomes, Set<String> nodes, String phase, int count) {
+    long deadline = System.nanoTime() + RECOVERY.toNanos();
+    while (System.nanoTime() < deadline
+        && nodes.stream()
+            .anyMatch(
+                node ->
+                    outcomes.stream()
+                            .filter(
+                                o ->
+                                    o.node().equals(node)
+                                        && o.sentIn().equals(phase)
+                                        && o.answeredIn().equals(phase))
+                            .count()
+                        < count)) {
+      pause(Duration.ofMillis(100));
+    }
+  }
+
+  /**
+   * One request of kind {@code kind} to a node: 0 verifies a code for an unknown user (a wrong code
+   * for a real one would block them after the lockout threshold), 1 an administrator reads a user,
+   * 2 a browser's first page.
+   */
+  private Outcome loadRequest(
+      String node, Api on, String token, int kind, AtomicReference<String> phase) {
+    String sentIn = phase.get();
+    HttpRequest request =
+        switch (kind) {
+          case 0 ->
+              on.request("/api/v1/verify")
+                  .timeout(BOUND)
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Api.JSON.writeValueAsString(
+                              Map.of("username", "nobody", "code", "000000"))))
+                  .build();
+          case 1 ->
+              on.request("/api/v1/admin/users/loaded")
+                  .timeout(BOUND)
+                  .header("Authorization", adminBearer)
+                  .GET()
+                  .build();
+          default -> on.request("/login").timeout(BOUND).GET().build();
+        };
+    String what = request.method() + " " + request.uri().getPath();
+    Response response;
+    try {
+      response = on.send(request);
+    } catch (AssertionError e) {
+      return new Outcome(sentIn, phase.get(), node, what + " " + e.getMessage(), -1, "");
+    }
+    String code = "";
+    if (response.status() >= 400 && response.contentType().startsWith("text/html")) {
+      // A page: the error page shows the code (data-code) with its correlation ID and time.
+      java.util.regex.Matcher shown =
+          java.util.regex.Pattern.compile("data-code=\"([a-z_]+)\"").matcher(response.body());
+      code = shown.find() ? shown.group(1) : "(an error page without a code)";
+    } else if (response.status() >= 400) {
+      try {
+        code = response.errorCode();
+      } catch (RuntimeException notJson) {
+        code = "(not the envelope: " + response.contentType() + " " + response.body() + ")";
+      }
+    }
+    return new Outcome(sentIn, phase.get(), node, what, response.status(), code);
+  }
+
   /** An admin login token taken before the outage. */
   private String adminBearer;
 
@@ -276,10 +505,14 @@ class DatabaseOutageIT {
 
   /** Polls readiness until it is UP again; fails after {@link #RECOVERY}. */
   private void awaitReady() {
+    awaitReady(api);
+  }
+
+  private void awaitReady(Api on) {
     long deadline = System.nanoTime() + RECOVERY.toNanos();
     Response last = null;
     while (System.nanoTime() < deadline) {
-      last = health("readiness");
+      last = on.send(on.request("/actuator/health/readiness").timeout(BOUND).GET().build());
       if (last.status() == 200) {
         return;
       }
