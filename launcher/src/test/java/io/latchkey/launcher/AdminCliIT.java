@@ -92,20 +92,20 @@ class AdminCliIT {
   @Test
   void setPasswordMakesTheUserChooseTheirOwnAtTheNextSignInAndEndsTheirSessions() throws Exception {
     CliRun created =
-        withStdin(env(), "correct horse battery\n", "create-user", "gina", "--password-stdin");
+        withStdin(env(), "correct horse battery\n", "create-user", "pwgina", "--password-stdin");
     assertThat(created.exit()).as(created.toString()).isZero();
-    List<String> codes = registerAuthenticator("gina");
-    var before = userSignIn("gina", "correct horse battery", codes.get(0), null);
+    List<String> codes = registerAuthenticator("pwgina");
+    var before = userSignIn("pwgina", "correct horse battery", codes.get(0), null);
     assertThat(before.statusCode()).as(before.body()).isEqualTo(201);
     String token = JsonMapper.builder().build().readTree(before.body()).path("token").asString();
     Path file = Files.createTempFile("new-password", ".txt");
     Files.writeString(file, "handed over on paper\n");
 
-    CliRun set = admin("set-password", "gina", "--password-file", file.toString());
+    CliRun set = admin("set-password", "pwgina", "--password-file", file.toString());
 
     assertThat(set.exit()).as(set.toString()).isZero();
     assertThat(set.out())
-        .contains("Set a new password for gina: they choose their own at the next sign-in")
+        .contains("Set a new password for pwgina: they choose their own at the next sign-in")
         .doesNotContain("handed over on paper");
     // The user's API token of before is refused at once.
     var revoked =
@@ -119,25 +119,25 @@ class AdminCliIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(revoked.statusCode()).isEqualTo(401);
     // The old password no longer works; the new one asks for the user's own first.
-    assertThat(userSignIn("gina", "correct horse battery", codes.get(1), null).statusCode())
+    assertThat(userSignIn("pwgina", "correct horse battery", codes.get(1), null).statusCode())
         .isEqualTo(401);
-    var required = userSignIn("gina", "handed over on paper", codes.get(1), null);
+    var required = userSignIn("pwgina", "handed over on paper", codes.get(1), null);
     assertThat(required.statusCode()).isEqualTo(403);
     assertThat(required.body()).contains("password_change_required");
-    var common = userSignIn("gina", "handed over on paper", codes.get(1), "password123");
+    var common = userSignIn("pwgina", "handed over on paper", codes.get(1), "password123");
     assertThat(common.body()).contains("password_too_common").doesNotContain("password123");
-    var own = userSignIn("gina", "handed over on paper", codes.get(1), "gina's own passphrase");
+    var own = userSignIn("pwgina", "handed over on paper", codes.get(1), "gina's own passphrase");
     assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
-    assertThat(userSignIn("gina", "gina's own passphrase", codes.get(2), null).statusCode())
+    assertThat(userSignIn("pwgina", "gina's own passphrase", codes.get(2), null).statusCode())
         .isEqualTo(201);
     // Audited with the administrator as actor, and the user told.
-    CliRun audit = admin("audit", "--user", "gina", "--type", "password.set_by_admin");
-    assertThat(audit.out()).containsPattern("password\\.set_by_admin +user=gina +actor=admin");
+    CliRun audit = admin("audit", "--user", "pwgina", "--type", "password.set_by_admin");
+    assertThat(audit.out()).containsPattern("password\\.set_by_admin +user=pwgina +actor=admin");
     var notices =
         java.net.http.HttpClient.newHttpClient()
             .send(
                 java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(url + "/api/v1/admin/users/gina/notices"))
+                        java.net.URI.create(url + "/api/v1/admin/users/pwgina/notices"))
                     .header("Authorization", "Bearer " + storedToken())
                     .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -146,12 +146,12 @@ class AdminCliIT {
 
   @Test
   void setPasswordTakesNoPasswordAsAnArgumentAndRefusesAShortOne() throws IOException {
-    CliRun created = admin("create-user", "ivan");
+    CliRun created = admin("create-user", "pwivan");
     assertThat(created.exit()).as(created.toString()).isZero();
 
-    CliRun asArgument = admin("set-password", "ivan", "hunter2hunter2");
-    CliRun noTerminal = admin("set-password", "ivan");
-    CliRun tooShort = withStdin(env(), "short\n", "set-password", "ivan", "--password-stdin");
+    CliRun asArgument = admin("set-password", "pwivan", "hunter2hunter2");
+    CliRun noTerminal = admin("set-password", "pwivan");
+    CliRun tooShort = withStdin(env(), "short\n", "set-password", "pwivan", "--password-stdin");
 
     assertThat(asArgument.exit()).isEqualTo(2);
     assertThat(noTerminal.exit()).isEqualTo(1);
@@ -168,15 +168,15 @@ class AdminCliIT {
             env(),
             "operator's first passphrase\n",
             "create-user",
-            "hank",
+            "pwhank",
             "--admin",
             "--password-stdin");
     assertThat(created.exit()).as(created.toString()).isZero();
-    List<String> codes = registerAuthenticator("hank");
+    List<String> codes = registerAuthenticator("pwhank");
     Path set = Files.createTempFile("set", ".txt");
     Files.writeString(set, "a password from the admin\n");
-    assertThat(admin("set-password", "hank", "--password-file", set.toString()).exit()).isZero();
-    Map<String, String> hank = env("hank", "a password from the admin");
+    assertThat(admin("set-password", "pwhank", "--password-file", set.toString()).exit()).isZero();
+    Map<String, String> hank = env("pwhank", "a password from the admin");
     hank.put("LATCHKEY_CONFIG_HOME", Files.createTempDirectory("latchkey-hank-").toString());
 
     CliRun withoutNew = run(hank, "login", "--code", codes.get(0));
@@ -188,7 +188,7 @@ class AdminCliIT {
     assertThat(withoutNew.exit()).isEqualTo(1);
     assertThat(withoutNew.err()).contains("--new-password-file").contains("no terminal");
     assertThat(login.exit()).as(login.toString()).isZero();
-    assertThat(login.out()).contains("The password of hank was changed.");
+    assertThat(login.out()).contains("The password of pwhank was changed.");
     assertThat(run(hank, "users").exit()).isZero();
     CliRun old = run(hank, "login", "--code", codes.get(1));
     assertThat(old.exit()).isEqualTo(1);
