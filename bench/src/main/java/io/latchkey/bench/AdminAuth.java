@@ -25,6 +25,10 @@ import java.util.Map;
  * second factor (registration links, reset-mfa, unblock, policy) keep working. A TOTP code is
  * accepted once per 30-second step: a new login waits for a step the last one did not use. The
  * secret is kept in a file (mode 600) so that a later run against the same server signs in with it.
+ *
+ * <p>Since issue 14 the first start's password must be changed at the first sign-in (in the wizard,
+ * or with {@code newPassword} at the API login): the administrator then gets a new random password,
+ * kept in {@code passwordFile} (mode 600), which a later run reads instead of the first start's.
  */
 final class AdminAuth {
   /** Well inside the server's 10-minute step-up window. */
@@ -34,8 +38,9 @@ final class AdminAuth {
 
   private final SoakHttp http;
   private final String username;
-  private final String password;
+  private String password;
   private final boolean basic;
+  private Path passwordFile;
   private String secret;
   private long lastStep = -1;
   private String token;
@@ -52,7 +57,12 @@ final class AdminAuth {
 
   /** Finds out what the server takes; for tokens, registers a factor and signs in. */
   static AdminAuth connect(
-      SoakHttp http, String username, String password, Deadline deadline, Path secretFile)
+      SoakHttp http,
+      String username,
+      String password,
+      Deadline deadline,
+      Path secretFile,
+      Path passwordFile)
       throws IOException, InterruptedException {
     String basicHeader =
         "Basic "
@@ -72,12 +82,18 @@ final class AdminAuth {
       throw new IllegalStateException("GET /api/v1/admin/policy with Basic: " + probe.outcome());
     }
     AdminAuth auth = new AdminAuth(http, username, password, false);
+    auth.passwordFile = passwordFile;
     if (Files.exists(secretFile)) {
       // An earlier run registered the administrator's authenticator: the server asks for it now.
       auth.secret = Files.readString(secretFile).strip();
     } else {
+      String newPassword = newPassword();
       try (WizardSession wizard = new WizardSession(http.base, deadline, http)) {
-        auth.secret = wizard.register(username, password).secret();
+        WizardSession.Registered registered = wizard.register(username, password, newPassword);
+        auth.secret = registered.secret();
+        if (registered.passwordChanged()) {
+          auth.keepPassword(newPassword);
+        }
       }
       auth.lastStep = step(Instant.now());
       Files.writeString(
@@ -142,13 +158,16 @@ final class AdminAuth {
       body.put("username", username);
       body.put("password", password);
       body.put("code", Totp.generate(Secret.fromBase32(secret), TOTP, now));
-      SoakHttp.Answer answer =
-          http.send(
-              "admin.login",
-              http.request("/api/v1/admin/sessions")
-                  .header("Content-Type", "application/json")
-                  .POST(SoakHttp.json(body))
-                  .build());
+      SoakHttp.Answer answer = send(body);
+      if (answer.is(403) && answer.errorCode().equals("password_change_required")) {
+        // Refused before the code was checked: the same code goes with the new password.
+        String newPassword = newPassword();
+        body.put("newPassword", newPassword);
+        answer = send(body);
+        if (answer.is(201)) {
+          keepPassword(newPassword);
+        }
+      }
       if (answer.is(201)) {
         // The token before the last one has had minutes to finish its calls: sign it out.
         if (previousToken != null) {
@@ -171,6 +190,40 @@ final class AdminAuth {
       }
     }
     throw new IllegalStateException("admin login: no fresh TOTP step after 3 tries");
+  }
+
+  private SoakHttp.Answer send(Map<String, String> body) throws InterruptedException {
+    return http.send(
+        "admin.login",
+        http.request("/api/v1/admin/sessions")
+            .header("Content-Type", "application/json")
+            .POST(SoakHttp.json(body))
+            .build());
+  }
+
+  /** A random password of 24 letters and digits (about 140 bits): no common one. */
+  private static String newPassword() {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 24; i++) {
+      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return out.toString();
+  }
+
+  /** The administrator's password is now {@code newPassword}: kept, mode 600, for later runs. */
+  private void keepPassword(String newPassword) {
+    password = newPassword;
+    try {
+      Files.deleteIfExists(passwordFile);
+      Files.createFile(
+          passwordFile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(passwordFile, newPassword + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot keep the new admin password", e);
+    }
   }
 
   private static long step(Instant at) {

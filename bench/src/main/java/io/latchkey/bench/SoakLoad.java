@@ -96,7 +96,8 @@ public final class SoakLoad {
       """
       usage: SoakLoad --server http://127.0.0.1:PORT --data DIR [options]
         --server URL            the server (loopback only)
-        --data DIR              its data folder (DIR/initial-admin-password; on a server
+        --data DIR              its data folder (DIR/initial-admin-password, or the
+                                password it was changed to, DIR/soak-admin-password; on a server
                                 that takes admin tokens, the administrator's TOTP secret
                                 is kept in DIR/soak-admin-totp-secret for later runs)
         --pid PID               the server's process (default: the one listening on the port)
@@ -291,7 +292,13 @@ public final class SoakLoad {
   }
 
   private int run() throws Exception {
-    String password = Files.readString(options.data().resolve("initial-admin-password")).strip();
+    // Since issue 14 the first start's password is changed at the first login, and the new one
+    // kept in DATA/soak-admin-password (AdminAuth).
+    java.nio.file.Path changed = options.data().resolve("soak-admin-password");
+    String password =
+        Files.readString(
+                Files.exists(changed) ? changed : options.data().resolve("initial-admin-password"))
+            .strip();
     if (options.smtpPort() > 0) {
       mail = new MailSink(options.smtpPort());
     }
@@ -315,7 +322,8 @@ public final class SoakLoad {
             options.admin(),
             password,
             deadline,
-            options.data().resolve("soak-admin-totp-secret"));
+            options.data().resolve("soak-admin-totp-secret"),
+            changed);
     out.println(
         "SoakLoad: admin API takes "
             + (admin.basic() ? "HTTP Basic" : "admin tokens (TOTP registered, signed in)"));

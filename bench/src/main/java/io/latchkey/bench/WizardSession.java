@@ -44,8 +44,9 @@ final class WizardSession implements AutoCloseable {
    *
    * @param secret its Base32 secret, as the scan page showed it (without the spaces)
    * @param signInNanos the time of POST /login alone (the Argon2id password check)
+   * @param passwordChanged whether the server asked for a new password first, and got it
    */
-  record Registered(String secret, long signInNanos) {}
+  record Registered(String secret, long signInNanos, boolean passwordChanged) {}
 
   private record Page(int status, String location, String body) {}
 
@@ -100,8 +101,19 @@ final class WizardSession implements AutoCloseable {
 
   /** The whole wizard: sign in, start, read the secret, confirm with the current code. */
   Registered register(String username, String password) throws IOException, InterruptedException {
-    SignedIn signedIn = signIn(username, password);
-    return new Registered(registerFrom(signedIn.app()), signedIn.nanos());
+    return register(username, password, null);
+  }
+
+  /**
+   * As {@link #register(String, String)}, for a user whose password must be changed first (the
+   * first start's administrator, since issue 14): the wizard's first page is then the password
+   * page, where {@code newPassword} is set before the registration goes on.
+   */
+  Registered register(String username, String password, String newPassword)
+      throws IOException, InterruptedException {
+    SignedIn signedIn = signIn(username, password, newPassword);
+    return new Registered(
+        registerFrom(signedIn.app()), signedIn.nanos(), signedIn.passwordChanged());
   }
 
   /**
@@ -126,7 +138,7 @@ final class WizardSession implements AutoCloseable {
    * confirming: no method may come of it.
    */
   void abandon(String username, String password) throws IOException, InterruptedException {
-    SignedIn signedIn = signIn(username, password);
+    SignedIn signedIn = signIn(username, password, null);
     expectRedirect(
         post("/register/start", form("_csrf", csrf(signedIn.app(), "/register"))),
         "/register/scan",
@@ -164,7 +176,7 @@ final class WizardSession implements AutoCloseable {
    * @return the activation link ({@code latchkey://activate?...}) and the sign-in time
    */
   PushStarted startPush(String username, String password) throws IOException, InterruptedException {
-    SignedIn signedIn = signIn(username, password);
+    SignedIn signedIn = signIn(username, password, null);
     expectRedirect(
         post("/register/push/start", form("_csrf", csrf(signedIn.app(), "/register"))),
         "/register/push",
@@ -194,10 +206,14 @@ final class WizardSession implements AutoCloseable {
    */
   record PushStarted(String activationUri, long signInNanos) {}
 
-  private record SignedIn(Page app, long nanos) {}
+  private record SignedIn(Page app, long nanos, boolean passwordChanged) {}
 
-  /** GET /login, POST /login (timed: the Argon2id check), GET /register (step 1). */
-  private SignedIn signIn(String username, String password)
+  /**
+   * GET /login, POST /login (timed: the Argon2id check), GET /register (step 1); when the server
+   * sends a user who must change the password to the password page first (issue 14), sets {@code
+   * newPassword} there (if given).
+   */
+  private SignedIn signIn(String username, String password, String newPassword)
       throws IOException, InterruptedException {
     Page login = expectStatus(get("/login"), 200, "GET /login");
     long start = System.nanoTime();
@@ -207,8 +223,28 @@ final class WizardSession implements AutoCloseable {
             form("username", username, "password", password, "_csrf", csrf(login, "/login")));
     long signInNanos = System.nanoTime() - start;
     expectRedirect(signedIn, "/register", "POST /login");
-    Page app = expectStatus(get("/register"), 200, "GET /register");
-    return new SignedIn(app, signInNanos);
+    Page app = get("/register");
+    boolean changed = false;
+    String location = app.location() == null ? "" : URI.create(app.location()).getRawPath();
+    if (newPassword != null && app.status() / 100 == 3 && location.equals("/account/password")) {
+      Page change = expectStatus(get("/account/password"), 200, "GET /account/password");
+      expectRedirect(
+          post(
+              "/account/password",
+              form(
+                  "password",
+                  newPassword,
+                  "confirm",
+                  newPassword,
+                  "_csrf",
+                  csrf(change, "/account/password"))),
+          "/account",
+          "POST /account/password");
+      app = get("/register");
+      changed = true;
+    }
+    expectStatus(app, 200, "GET /register");
+    return new SignedIn(app, signInNanos, changed);
   }
 
   /** The text of the element with {@code id} (no nested tags), HTML entities decoded. */

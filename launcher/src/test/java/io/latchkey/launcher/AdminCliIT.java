@@ -55,10 +55,176 @@ class AdminCliIT {
             "--server.address=127.0.0.1",
             "--latchkey.data=" + data.toAbsolutePath());
     url = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
-    adminPassword = Files.readAllLines(data.resolve("initial-admin-password")).get(0);
+    initialPassword = Files.readAllLines(data.resolve("initial-admin-password")).get(0);
     BACKUP_CODES.addAll(registerAuthenticator("admin"));
-    CliRun login = run(env(), "login", "--code", BACKUP_CODES.pop());
+    // The first login must change the first start's password (issue 14): the CLI asks for a new
+    // one, here from the environment, and keeps going with the same code.
+    adminPassword = "the administrator's own long passphrase";
+    Map<String, String> first = env("admin", initialPassword);
+    first.put("LATCHKEY_ADMIN_NEW_PASSWORD", adminPassword);
+    firstLogin = run(first, "login", "--code", BACKUP_CODES.pop());
+    assertThat(firstLogin.exit()).as(firstLogin.toString()).isZero();
+  }
+
+  /** The first start's one-time password, and the first login, which had to change it. */
+  private static String initialPassword;
+
+  private static CliRun firstLogin;
+
+  @Test
+  void theFirstLoginChangesTheFirstStartsPasswordAndItsFileIsGone() {
+    assertThat(firstLogin.out())
+        .contains("The password of admin must be changed before signing in.")
+        .contains("The password of admin was changed.")
+        .contains("Signed in to " + url + " as admin until ")
+        .doesNotContain(initialPassword)
+        .doesNotContain(adminPassword);
+    assertThat(data.resolve("initial-admin-password")).doesNotExist();
+
+    CliRun old = run(env("admin", initialPassword), "login", "--code", "123456");
+
+    assertThat(old.exit()).isEqualTo(1);
+    assertThat(error(old).group(2)).isEqualTo("unauthorized");
+    CliRun changed = admin("audit", "--user", "admin", "--type", "password.changed");
+    assertThat(changed.out()).containsPattern("password\\.changed +user=admin +actor=admin");
+  }
+
+  @Test
+  void setPasswordMakesTheUserChooseTheirOwnAtTheNextSignInAndEndsTheirSessions() throws Exception {
+    CliRun created =
+        withStdin(env(), "correct horse battery\n", "create-user", "pwgina", "--password-stdin");
+    assertThat(created.exit()).as(created.toString()).isZero();
+    List<String> codes = registerAuthenticator("pwgina");
+    var before = userSignIn("pwgina", "correct horse battery", codes.get(0), null);
+    assertThat(before.statusCode()).as(before.body()).isEqualTo(201);
+    String token = JsonMapper.builder().build().readTree(before.body()).path("token").asString();
+    Path file = Files.createTempFile("new-password", ".txt");
+    Files.writeString(file, "handed over on paper\n");
+
+    CliRun set = admin("set-password", "pwgina", "--password-file", file.toString());
+
+    assertThat(set.exit()).as(set.toString()).isZero();
+    assertThat(set.out())
+        .contains("Set a new password for pwgina: they choose their own at the next sign-in")
+        .doesNotContain("handed over on paper");
+    // The user's API token of before is refused at once.
+    var revoked =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/api/v1/user/sessions/current"))
+                    .header("Authorization", "Bearer " + token)
+                    .DELETE()
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(revoked.statusCode()).isEqualTo(401);
+    // The old password no longer works; the new one asks for the user's own first.
+    assertThat(userSignIn("pwgina", "correct horse battery", codes.get(1), null).statusCode())
+        .isEqualTo(401);
+    var required = userSignIn("pwgina", "handed over on paper", codes.get(1), null);
+    assertThat(required.statusCode()).isEqualTo(403);
+    assertThat(required.body()).contains("password_change_required");
+    var common = userSignIn("pwgina", "handed over on paper", codes.get(1), "password123");
+    assertThat(common.body()).contains("password_too_common").doesNotContain("password123");
+    var own = userSignIn("pwgina", "handed over on paper", codes.get(1), "gina's own passphrase");
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
+    assertThat(userSignIn("pwgina", "gina's own passphrase", codes.get(2), null).statusCode())
+        .isEqualTo(201);
+    // Audited with the administrator as actor, and the user told.
+    CliRun audit = admin("audit", "--user", "pwgina", "--type", "password.set_by_admin");
+    assertThat(audit.out()).containsPattern("password\\.set_by_admin +user=pwgina +actor=admin");
+    var notices =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/api/v1/admin/users/pwgina/notices"))
+                    .header("Authorization", "Bearer " + storedToken())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(notices.body()).contains("password_set_by_admin").contains("password_changed");
+  }
+
+  @Test
+  void setPasswordTakesNoPasswordAsAnArgumentAndRefusesAShortOne() throws IOException {
+    CliRun created = admin("create-user", "pwivan");
+    assertThat(created.exit()).as(created.toString()).isZero();
+
+    CliRun asArgument = admin("set-password", "pwivan", "hunter2hunter2");
+    CliRun noTerminal = admin("set-password", "pwivan");
+    CliRun tooShort = withStdin(env(), "short\n", "set-password", "pwivan", "--password-stdin");
+
+    assertThat(asArgument.exit()).isEqualTo(2);
+    assertThat(noTerminal.exit()).isEqualTo(1);
+    assertThat(noTerminal.err()).contains("no terminal to ask on");
+    assertThat(tooShort.exit()).isEqualTo(1);
+    assertThat(error(tooShort).group(2)).isEqualTo("password_too_short");
+    assertThat(tooShort.err()).doesNotContain("short\n");
+  }
+
+  @Test
+  void anAdministratorWhosePasswordWasSetChoosesANewOneAtLogin() throws IOException {
+    CliRun created =
+        withStdin(
+            env(),
+            "operator's first passphrase\n",
+            "create-user",
+            "pwhank",
+            "--admin",
+            "--password-stdin");
+    assertThat(created.exit()).as(created.toString()).isZero();
+    List<String> codes = registerAuthenticator("pwhank");
+    Path set = Files.createTempFile("set", ".txt");
+    Files.writeString(set, "a password from the admin\n");
+    assertThat(admin("set-password", "pwhank", "--password-file", set.toString()).exit()).isZero();
+    Map<String, String> hank = env("pwhank", "a password from the admin");
+    hank.put("LATCHKEY_CONFIG_HOME", Files.createTempDirectory("latchkey-hank-").toString());
+
+    CliRun withoutNew = run(hank, "login", "--code", codes.get(0));
+    Path own = Files.createTempFile("own", ".txt");
+    Files.writeString(own, "hank's very own passphrase\n");
+    CliRun login =
+        run(hank, "login", "--code", codes.get(0), "--new-password-file", own.toString());
+
+    assertThat(withoutNew.exit()).isEqualTo(1);
+    assertThat(withoutNew.err()).contains("--new-password-file").contains("no terminal");
     assertThat(login.exit()).as(login.toString()).isZero();
+    assertThat(login.out()).contains("The password of pwhank was changed.");
+    assertThat(run(hank, "users").exit()).isZero();
+    CliRun old = run(hank, "login", "--code", codes.get(1));
+    assertThat(old.exit()).isEqualTo(1);
+    assertThat(error(old).group(2)).isEqualTo("unauthorized");
+  }
+
+  private static java.net.http.HttpResponse<String> userSignIn(
+      String username, String password, String code, String newPassword) throws Exception {
+    Map<String, String> body = new HashMap<>();
+    body.put("username", username);
+    body.put("password", password);
+    body.put("code", code);
+    if (newPassword != null) {
+      body.put("newPassword", newPassword);
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/v1/user/sessions"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        JsonMapper.builder().build().writeValueAsString(body)))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The admin token the shared login keeps. */
+  private static String storedToken() throws IOException {
+    try (var files = Files.list(config)) {
+      for (Path file : files.toList()) {
+        if (Files.isRegularFile(file) && file.getFileName().toString().endsWith(".json")) {
+          return JsonMapper.builder().build().readTree(file.toFile()).path("token").asString();
+        }
+      }
+    }
+    throw new AssertionError("no stored admin login in " + config);
   }
 
   /**
@@ -503,22 +669,18 @@ class AdminCliIT {
   }
 
   @Test
-  void theInitialPasswordFileSignsIn() throws IOException {
+  void aPasswordFileSignsIn() throws IOException {
     Map<String, String> env =
         Map.of(
             "LATCHKEY_SERVER",
             url,
             "LATCHKEY_CONFIG_HOME",
             Files.createTempDirectory("latchkey-file-").toString());
+    Path file = Files.createTempFile("admin-password", ".txt");
+    Files.writeString(file, adminPassword + "\n");
 
     CliRun login =
-        run(
-            env,
-            "--password-file",
-            data.resolve("initial-admin-password").toString(),
-            "login",
-            "--code",
-            BACKUP_CODES.pop());
+        run(env, "--password-file", file.toString(), "login", "--code", BACKUP_CODES.pop());
 
     assertThat(login.exit()).as(login.toString()).isZero();
     assertThat(run(env, "users").exit()).isZero();

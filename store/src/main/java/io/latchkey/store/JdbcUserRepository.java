@@ -285,6 +285,27 @@ public final class JdbcUserRepository implements UserRepository {
   }
 
   @Override
+  public boolean setPassword(UserId id, String passwordHash, boolean changeRequired) {
+    return jdbc.sql(
+                "UPDATE users SET password_hash = :hash, password_change_required = :required"
+                    + " WHERE id = :id")
+            .param("hash", text(passwordHash))
+            .param("required", changeRequired)
+            .param("id", id.value())
+            .update()
+        == 1;
+  }
+
+  @Override
+  public boolean passwordChangeRequired(UserId id) {
+    return jdbc.sql("SELECT password_change_required FROM users WHERE id = :id")
+        .param("id", id.value())
+        .query(Boolean.class)
+        .optional()
+        .orElse(false);
+  }
+
+  @Override
   public void setRegistrationLinkRequired(UserId id, boolean required) {
     jdbc.sql("UPDATE users SET registration_link_required = :required WHERE id = :id")
         .param("required", required)

@@ -77,6 +77,22 @@ class JdbcUserRepositoryTest extends StoreTest {
   }
 
   @Test
+  void aPasswordSetWithAChangeRequiredKeepsTheFlagUntilTheNextSet() {
+    User carol = newUser("carol");
+    users.insert(carol, "$argon2id$first");
+
+    assertThat(users.passwordChangeRequired(carol.id())).isFalse();
+    assertThat(users.setPassword(carol.id(), "$argon2id$by-admin", true)).isTrue();
+    assertThat(users.passwordChangeRequired(carol.id())).isTrue();
+    assertThat(users.passwordHash(carol.id())).contains("$argon2id$by-admin");
+    assertThat(users.setPassword(carol.id(), "$argon2id$own", false)).isTrue();
+    assertThat(users.passwordChangeRequired(carol.id())).isFalse();
+    assertThat(users.passwordHash(carol.id())).contains("$argon2id$own");
+    assertThat(users.setPassword(UserId.random(), "x", true)).isFalse();
+    assertThat(users.passwordChangeRequired(UserId.random())).isFalse();
+  }
+
+  @Test
   void searchFindsPrefixesFirstThenSubstringsOfNamesAndDisplayNames() {
     insertUser("malice");
     insertUser("alice");

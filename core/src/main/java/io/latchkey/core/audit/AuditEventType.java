@@ -89,7 +89,14 @@ public enum AuditEventType {
   METRICS_TOKEN_CREATED("metrics_token.created"),
   METRICS_TOKEN_REVOKED("metrics_token.revoked"),
   /** The node's clock went back (ClockWatch); the detail says by how much and what to do. */
-  CLOCK_STEPPED_BACK("clock.stepped_back");
+  CLOCK_STEPPED_BACK("clock.stepped_back"),
+  // --- password lifecycle (issue 14) ---
+  /** A user changed their own password (on the account page, or as required at sign-in). */
+  PASSWORD_CHANGED("password.changed"),
+  /** An administrator set a user's password; the user must change it at the next sign-in. */
+  PASSWORD_SET_BY_ADMIN("password.set_by_admin"),
+  /** A new password was refused: reason is the error code ({@code password_too_short}, ...). */
+  PASSWORD_REJECTED("password.rejected");
 
   private final String wireName;
 

@@ -85,6 +85,8 @@ public final class Diagnostician {
     testRequestNotAnswered(timeline).ifPresent(findings::add);
     idleUntilDeadline(timeline).ifPresent(findings::add);
     registrationLinkRefused(timeline).ifPresent(findings::add);
+    passwordRejected(timeline).ifPresent(findings::add);
+    passwordChanged(timeline).ifPresent(findings::add);
     return new Diagnosis(id, timeline, findings);
   }
 
@@ -157,7 +159,8 @@ public final class Diagnostician {
           "second_factor_required",
           "step_up_required",
           "registration_link_required",
-          "admin_login_required");
+          "admin_login_required",
+          "password_change_required");
 
   /**
    * A request the session's stage did not allow: the password alone where a second factor was
@@ -213,6 +216,69 @@ public final class Diagnostician {
             Text.of("link.remedy", refusal.username().isEmpty() ? "NAME" : refusal.username()),
             Text.of(kind.equals("link_used") ? "link.remedy.used" : "link.remedy.end"));
     return Optional.of(new Finding("link_expired", List.of(cause), remedy, refusals));
+  }
+
+  /** Reasons of {@link AuditEventType#PASSWORD_REJECTED}, each with a remedy of its own. */
+  static final List<String> PASSWORD_REASONS =
+      List.of(
+          "password_too_short",
+          "password_too_long",
+          "password_too_common",
+          "password_unchanged",
+          "passwords_differ",
+          "current_password_wrong");
+
+  /** A new password that was refused (issue 14): which rule, and what the user does instead. */
+  private Optional<Finding> passwordRejected(List<AuditEvent> timeline) {
+    List<AuditEvent> refusals =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.PASSWORD_REJECTED
+                    && PASSWORD_REASONS.contains(e.reason()));
+    if (refusals.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent refusal = refusals.getLast();
+    return Optional.of(
+        new Finding(
+            "password_rejected",
+            Text.of(
+                "password_rejected.cause",
+                refusal.username().isEmpty() ? "?" : refusal.username(),
+                refusal.at().toString(),
+                refusal.detail()),
+            Text.of("password_rejected.remedy." + refusal.reason()),
+            refusals));
+  }
+
+  /**
+   * A password changed by its user or set by an administrator (issue 14): the correlation ID a user
+   * reads in the notice leads here, with who did it and which sessions ended.
+   */
+  private Optional<Finding> passwordChanged(List<AuditEvent> timeline) {
+    List<AuditEvent> changes =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.PASSWORD_CHANGED
+                    || e.type() == AuditEventType.PASSWORD_SET_BY_ADMIN);
+    if (changes.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent change = changes.getLast();
+    boolean byAdmin = change.type() == AuditEventType.PASSWORD_SET_BY_ADMIN;
+    return Optional.of(
+        new Finding(
+            byAdmin ? "password_set_by_admin" : "password_changed",
+            Text.of(
+                byAdmin ? "password_set_by_admin.cause" : "password_changed.cause",
+                change.username(),
+                change.at().toString(),
+                change.actor().isEmpty() ? Text.of("actor.system") : change.actor(),
+                change.detail()),
+            Text.of(byAdmin ? "password_set_by_admin.remedy" : "password_changed.remedy"),
+            changes));
   }
 
   private Optional<Finding> refused(List<AuditEvent> timeline, String code) {

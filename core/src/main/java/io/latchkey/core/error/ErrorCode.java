@@ -40,7 +40,25 @@ public enum ErrorCode {
    * After a reset of the user's methods or an enable, the first registration needs a one-time
    * registration link: the password alone may not register an authenticator.
    */
-  REGISTRATION_LINK_REQUIRED(403);
+  REGISTRATION_LINK_REQUIRED(403),
+  // --- password lifecycle (issue 14) ---
+  /**
+   * The password was set by an administrator (or is the first start's one-time password) and must
+   * be changed before anything else: an API sign-in carries the new one ({@code newPassword}).
+   */
+  PASSWORD_CHANGE_REQUIRED(403),
+  /** A new password shorter than the minimum (NIST SP 800-63B: at least 8 characters). */
+  PASSWORD_TOO_SHORT(422),
+  /** A new password longer than the 256 characters accepted. */
+  PASSWORD_TOO_LONG(422),
+  /** A new password found in the list of common passwords, or the username itself. */
+  PASSWORD_TOO_COMMON(422),
+  /** A new password that is the current one. */
+  PASSWORD_UNCHANGED(422),
+  /** The new password and its confirmation differ (the page's second field). */
+  PASSWORDS_DIFFER(422),
+  /** The current password given to change it is wrong. */
+  CURRENT_PASSWORD_WRONG(403);
 
   private final int httpStatus;
 

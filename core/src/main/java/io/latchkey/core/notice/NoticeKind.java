@@ -36,7 +36,11 @@ public enum NoticeKind {
   /** An administrator enabled the account again (with every method removed). */
   ACCOUNT_ENABLED,
   /** An administrator changed where notices go (told to the old address). */
-  EMAIL_CHANGED;
+  EMAIL_CHANGED,
+  /** The user changed their password (every other session was signed out). */
+  PASSWORD_CHANGED,
+  /** An administrator set a new password; the user changes it at the next sign-in. */
+  PASSWORD_SET_BY_ADMIN;
 
   /** The snake_case word used in the API, the audit log and message keys, e.g. method_added. */
   public String wireName() {

@@ -25,6 +25,7 @@ public final class Accounts {
   private final AuditLog audit;
   private final Clock clock;
   private final SecureRandom random;
+  private final PasswordRules rules;
 
   /** A hash to compare against when the user does not exist, so timing does not tell. */
   private final String dummyHash;
@@ -35,8 +36,10 @@ public final class Accounts {
       PasswordHasher hasher,
       AuditLog audit,
       Clock clock,
-      SecureRandom random) {
+      SecureRandom random,
+      PasswordRules rules) {
     this.users = users;
+    this.rules = rules;
     this.throttle = throttle;
     this.hasher = hasher;
     this.audit = audit;
@@ -47,7 +50,8 @@ public final class Accounts {
 
   /**
    * On an empty database: creates {@code admin} with a random one-time password and returns it (the
-   * caller prints it once and writes it to a mode-600 file). Empty when users exist.
+   * caller shows it once and writes it to a mode-600 file). The administrator must change it at the
+   * first sign-in (issue 14). Empty when users exist.
    */
   public Optional<String> bootstrapAdmin(RequestContext context) {
     if (users.count() > 0) {
@@ -55,13 +59,17 @@ public final class Accounts {
     }
     String password = randomPassword(24);
     User admin = newUser(Username.of(ADMIN), "Administrator", true);
-    if (!users.insert(admin, hasher.hash(password))) {
+    String hash = hasher.hash(password);
+    if (!users.insert(admin, hash)) {
       return Optional.empty(); // another node bootstrapped first
     }
+    users.setPassword(admin.id(), hash, true);
     audit.record(
         AuditEvent.of(AuditEventType.ADMIN_BOOTSTRAPPED, context, clock.instant())
             .user(admin.id(), ADMIN)
-            .detail("first start: administrator account created with a one-time password")
+            .detail(
+                "first start: administrator account created with a one-time password, to be"
+                    + " changed at the first sign-in")
             .build());
     return Optional.of(password);
   }
@@ -90,8 +98,8 @@ public final class Accounts {
       RequestContext context) {
     Username username = Username.of(typedUsername);
     EmailAddress address = email == null ? null : EmailAddress.of(email);
-    if (password != null && (password.length() < 8 || password.length() > 1000)) {
-      throw new LatchkeyException(ErrorCode.BAD_REQUEST, "a password has 8 to 1000 characters");
+    if (password != null) {
+      rules.check(password, username);
     }
     User user = newUser(username, displayName(displayName, username), admin).withEmail(address);
     if (!users.insert(user, password == null ? null : hasher.hash(password))) {
@@ -177,6 +185,28 @@ public final class Accounts {
               .build());
     }
     return user.get();
+  }
+
+  /**
+   * Whether {@code password} is the current password of {@code user}, who is signed in and asks to
+   * change it: throttled like a sign-in (a stolen session may not guess the password faster than
+   * the sign-in page would let it), and a wrong one counts as a failed sign-in of the name.
+   *
+   * @throws LatchkeyException {@code rate_limited} while the name waits
+   */
+  public boolean confirmPassword(User user, String password, RequestContext context) {
+    if (throttle.isDelayed(user.username())) {
+      auditRefusal(Optional.of(user), user.username().value(), context, "throttled");
+      throw new LatchkeyException(ErrorCode.RATE_LIMITED, "too many wrong passwords: wait");
+    }
+    Optional<String> stored = users.passwordHash(user.id());
+    boolean matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
+    if (stored.isEmpty() || !matches) {
+      throttle.failed(user.username());
+      return false;
+    }
+    throttle.succeeded(user.username());
+    return true;
   }
 
   /** The true reason goes to the audit log; the caller learns only the error code. */

@@ -55,6 +55,17 @@ public interface UserRepository {
   void setPasswordHash(UserId id, String passwordHash);
 
   /**
+   * Sets the password hash and whether the user must change the password at the next sign-in, in
+   * one update (issue 14: an administrator's or the first start's password must be changed).
+   *
+   * @return false if there is no such user
+   */
+  boolean setPassword(UserId id, String passwordHash, boolean changeRequired);
+
+  /** Whether the user must change their password before anything else (issue 14). */
+  boolean passwordChangeRequired(UserId id);
+
+  /**
    * Reserves one second-factor attempt before it is evaluated: increments the failure count only
    * while the user is active and below {@code limit}, in one conditional update. False means the
    * attempt must not be evaluated (SECURITY-TESTS B2: zero overshoot under parallel guessing).

@@ -18,6 +18,18 @@ public interface UserSessions {
    */
   int endAll(UserId user, Instant at);
 
+  /**
+   * Ends every session of the user but the browser session {@code keep} (the one making a change,
+   * such as a new password: it stays signed in); every API token goes. Stores that know no browser
+   * sessions end everything.
+   *
+   * @param keep the ID of the browser session to keep; null for none
+   * @return how many were ended
+   */
+  default int endAllBut(UserId user, String keep, Instant at) {
+    return endAll(user, at);
+  }
+
   /** A sentence for the audit record: "; 2 signed-in sessions ended". */
   static String ended(int count) {
     return count == 0

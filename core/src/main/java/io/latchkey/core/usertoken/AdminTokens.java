@@ -49,6 +49,7 @@ public final class AdminTokens {
   private final AuditLog audit;
   private final java.time.Clock clock;
   private final Duration lifetime;
+  private final io.latchkey.core.user.PasswordChanges passwords;
 
   public AdminTokens(
       Accounts accounts,
@@ -58,7 +59,8 @@ public final class AdminTokens {
       UserRepository users,
       AuditLog audit,
       java.time.Clock clock,
-      Duration lifetime) {
+      Duration lifetime,
+      io.latchkey.core.user.PasswordChanges passwords) {
     if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
       throw new IllegalArgumentException("an admin token lasts more than 0 s and at most 12 h");
     }
@@ -70,6 +72,7 @@ public final class AdminTokens {
     this.audit = audit;
     this.clock = clock;
     this.lifetime = lifetime;
+    this.passwords = passwords;
   }
 
   /** A push login under way: the number the admin types in the app, and the poll secret. */
@@ -81,26 +84,36 @@ public final class AdminTokens {
   }
 
   /**
-   * The password, then a code, then an admin token.
+   * The password, then a code, then an admin token. An administrator who must change the password
+   * (set by another administrator, or the first start's) is refused before the code is checked
+   * unless {@code newPassword} carries the new one, set once the code is proven (issue 14).
    *
+   * @param newPassword the new password of a required change; null for none
    * @throws LatchkeyException {@code unauthorized} (unknown user, wrong password, or not an
    *     administrator), {@code rate_limited}; then what {@link VerificationService#verify} throws
    */
   public UserTokens.Issued signIn(
-      String username, String password, String code, RequestContext context) {
+      String username, String password, String code, String newPassword, RequestContext context) {
     User admin = administrator(username, password, context);
+    boolean change = passwords.beforeFactor(admin, newPassword, context);
     VerificationService.Verified verified = verification.verify(admin, code, context);
+    if (change) {
+      passwords.completeRequiredChange(admin, newPassword, context);
+    }
     return issueAfterFactor(verified.user(), "a code of method " + verified.methodId(), context);
   }
 
   /**
    * The password, then a push sign-in request to the administrator's phone.
    *
-   * @throws LatchkeyException as {@link #signIn} before the password is proven; then what {@link
-   *     ChallengeService#create} throws ({@code not_enrolled} without a push device, ...)
+   * @throws LatchkeyException as {@link #signIn} before the password is proven; {@code
+   *     password_change_required} while the password must be changed (a push login carries no new
+   *     one: sign in with a code, or in the browser); then what {@link ChallengeService#create}
+   *     throws ({@code not_enrolled} without a push device, ...)
    */
   public PushStarted startPush(String username, String password, RequestContext context) {
     User admin = administrator(username, password, context);
+    passwords.beforeFactor(admin, null, context);
     Challenge challenge = challenges.create(admin, PUSH_APPLICATION, context.ip(), context);
     UserTokens.Issued pending =
         tokens.issue(

@@ -54,6 +54,7 @@ public final class UserTokens {
   private final Clock clock;
   private final SecureRandom random;
   private final Duration lifetime;
+  private final io.latchkey.core.user.PasswordChanges passwords;
 
   public UserTokens(
       Accounts accounts,
@@ -63,7 +64,8 @@ public final class UserTokens {
       AuditLog audit,
       Clock clock,
       SecureRandom random,
-      Duration lifetime) {
+      Duration lifetime,
+      io.latchkey.core.user.PasswordChanges passwords) {
     if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("a user API session lasts more than 0 s and at most 1 h");
     }
@@ -75,6 +77,7 @@ public final class UserTokens {
     this.clock = clock;
     this.random = random;
     this.lifetime = lifetime;
+    this.passwords = passwords;
   }
 
   /** A new session and its token, which is shown once and never stored. */
@@ -89,18 +92,26 @@ public final class UserTokens {
   public record Authenticated(UserToken session, User user) {}
 
   /**
-   * Checks the password, then the code, then issues a token.
+   * Checks the password, then the code, then issues a token. A user who must change the password
+   * (issue 14) is refused before the code is checked, unless {@code newPassword} carries the new
+   * one: it is set once the code is proven, and every earlier session and token ends.
    *
+   * @param newPassword the new password of a required change; null for none
    * @throws LatchkeyException before the password is proven: {@code unauthorized} (unknown user and
    *     wrong password alike) or {@code rate_limited}; after it, what {@link
    *     VerificationService#verify} throws ({@code invalid_code}, {@code code_reused}, {@code
    *     user_blocked}, {@code user_disabled}, {@code not_enrolled}, {@code bad_request})
    */
-  public Issued signIn(String username, String password, String code, RequestContext context) {
+  public Issued signIn(
+      String username, String password, String code, String newPassword, RequestContext context) {
     User user = accounts.signIn(username, password, context);
+    boolean change = passwords.beforeFactor(user, newPassword, context);
     // The user as the password check just read them: blocked, disabled or locked out is decided
     // there, with the same counter and single use as every other path.
     VerificationService.Verified verified = verification.verify(user, code, context);
+    if (change) {
+      passwords.completeRequiredChange(user, newPassword, context);
+    }
     Issued issued = issue(verified.user(), TokenKind.USER, null, null, lifetime);
     UserToken session = issued.session();
     audit.record(

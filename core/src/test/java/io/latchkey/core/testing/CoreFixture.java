@@ -112,6 +112,30 @@ public final class CoreFixture {
             notices);
   }
 
+  /**
+   * Password changes as the server wires them, with this fixture's users, notices, sessions and
+   * audit log, checking passwords with {@code accounts}.
+   */
+  public io.latchkey.core.user.PasswordChanges passwordChanges(
+      io.latchkey.core.user.Accounts accounts, io.latchkey.core.user.PasswordHasher hasher) {
+    return new io.latchkey.core.user.PasswordChanges(
+        new io.latchkey.core.user.PasswordChanges.Dependencies(
+            users,
+            accounts,
+            io.latchkey.core.user.PasswordRules.shipped(8),
+            hasher,
+            new DirectTransactions(),
+            notices,
+            sessions,
+            audit,
+            clock,
+            user -> changed.add(user.id())));
+  }
+
+  /** The users whose password {@link #passwordChanges} changed, in order. */
+  public final List<io.latchkey.core.user.UserId> changed =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
   public User addUser(String username) {
     return users.add(username, clock.instant());
   }

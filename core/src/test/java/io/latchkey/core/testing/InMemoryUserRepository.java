@@ -177,6 +177,27 @@ public final class InMemoryUserRepository implements UserRepository {
     return true;
   }
 
+  private final java.util.Set<UserId> changeRequired = new java.util.HashSet<>();
+
+  @Override
+  public synchronized boolean setPassword(UserId id, String passwordHash, boolean required) {
+    if (!users.containsKey(id)) {
+      return false;
+    }
+    setPasswordHash(id, passwordHash);
+    if (required) {
+      changeRequired.add(id);
+    } else {
+      changeRequired.remove(id);
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized boolean passwordChangeRequired(UserId id) {
+    return changeRequired.contains(id);
+  }
+
   private final java.util.Set<UserId> linkRequired = new java.util.HashSet<>();
 
   @Override

@@ -35,7 +35,8 @@ class AccountsTest {
           hasher,
           audit,
           clock,
-          Requests.seededRandom(7));
+          Requests.seededRandom(7),
+          io.latchkey.core.user.PasswordRules.shipped(8));
   private final RequestContext root = Requests.by("root");
 
   @Test
@@ -102,16 +103,28 @@ class AccountsTest {
   }
 
   @Test
-  void createChecksPasswordAndDisplayNameLengths() {
-    assertRefused(() -> accounts.create("a", null, "1234567", false, root), ErrorCode.BAD_REQUEST);
+  void theFirstAdministratorMustChangeTheOneTimePasswordAtTheFirstSignIn() {
+    accounts.bootstrapAdmin(Requests.by("system")).orElseThrow();
+
+    User admin = accounts.require("admin");
+    assertThat(users.passwordChangeRequired(admin.id())).isTrue();
+  }
+
+  @Test
+  void createChecksThePasswordRulesAndDisplayNameLengths() {
     assertRefused(
-        () -> accounts.create("b", null, "x".repeat(1001), false, root), ErrorCode.BAD_REQUEST);
+        () -> accounts.create("a", null, "1234567", false, root), ErrorCode.PASSWORD_TOO_SHORT);
+    assertRefused(
+        () -> accounts.create("b", null, "x".repeat(257), false, root),
+        ErrorCode.PASSWORD_TOO_LONG);
+    assertRefused(
+        () -> accounts.create("b", null, "12345678", false, root), ErrorCode.PASSWORD_TOO_COMMON);
     assertRefused(
         () -> accounts.create("c", "x".repeat(201), PASSWORD, false, root), ErrorCode.BAD_REQUEST);
     assertRefused(() -> accounts.create("d:e", null, PASSWORD, false, root), ErrorCode.BAD_REQUEST);
 
     assertThat(users.count()).isZero();
-    assertThat(accounts.create("f", null, "12345678", false, root)).isNotNull();
+    assertThat(accounts.create("f", null, "18 plums ripen", false, root)).isNotNull();
   }
 
   @Test

@@ -37,7 +37,14 @@ class SignInThrottleTest {
   private final SignInThrottle throttle =
       new SignInThrottle(failures, SignInThrottlePolicy.DEFAULT, clock);
   private final Accounts accounts =
-      new Accounts(users, throttle, hasher, audit, clock, Requests.seededRandom(7));
+      new Accounts(
+          users,
+          throttle,
+          hasher,
+          audit,
+          clock,
+          Requests.seededRandom(7),
+          io.latchkey.core.user.PasswordRules.shipped(8));
 
   @ParameterizedTest
   @CsvSource({"0, 0", "5, 0", "6, 1", "7, 2", "8, 4", "15, 512", "16, 900", "17, 900", "1000, 900"})

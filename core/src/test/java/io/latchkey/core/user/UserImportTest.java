@@ -32,7 +32,8 @@ class UserImportTest {
           new FakePasswordHasher(),
           audit,
           clock,
-          Requests.seededRandom(11));
+          Requests.seededRandom(11),
+          io.latchkey.core.user.PasswordRules.shipped(8));
   private final UserImport imports = new UserImport(accounts, audit, clock);
   private final RequestContext root = Requests.by("root");
 

@@ -46,7 +46,8 @@ class UserTokensTest {
             hasher,
             core.audit,
             core.clock,
-            Requests.seededRandom(3));
+            Requests.seededRandom(3),
+            io.latchkey.core.user.PasswordRules.shipped(8));
     tokens =
         new UserTokens(
             accounts,
@@ -56,7 +57,8 @@ class UserTokensTest {
             core.audit,
             core.clock,
             Requests.seededRandom(4),
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            core.passwordChanges(accounts, hasher));
     alice = core.addUser("alice");
     core.users.setPasswordHash(alice.id(), hasher.hash(PASSWORD));
     credential = core.registerTotp(alice);
@@ -64,7 +66,7 @@ class UserTokensTest {
 
   @Test
   void thePasswordAndACodeGiveATokenThatIsStoredOnlyAsItsHash() {
-    UserTokens.Issued issued = tokens.signIn("Alice", PASSWORD, code(), context);
+    UserTokens.Issued issued = tokens.signIn("Alice", PASSWORD, code(), null, context);
 
     assertThat(issued.token()).startsWith(UserTokens.TOKEN_PREFIX).hasSize(4 + 43);
     assertThat(issued.session().expiresAt())
@@ -80,14 +82,14 @@ class UserTokensTest {
 
   @Test
   void theTokenStopsAtItsExpiryOnRevocationAndForAnythingElse() {
-    UserTokens.Issued issued = tokens.signIn("alice", PASSWORD, code(), context);
+    UserTokens.Issued issued = tokens.signIn("alice", PASSWORD, code(), null, context);
     core.clock.advance(Duration.ofMinutes(10).minusSeconds(1));
     assertThat(tokens.authenticate(issued.token(), context)).isPresent();
     core.clock.advance(Duration.ofSeconds(1));
     assertThat(tokens.authenticate(issued.token(), context)).isEmpty();
 
     core.clock.advance(Duration.ofSeconds(30));
-    UserTokens.Issued second = tokens.signIn("alice", PASSWORD, code(), context);
+    UserTokens.Issued second = tokens.signIn("alice", PASSWORD, code(), null, context);
     tokens.revoke(tokens.authenticate(second.token(), context).orElseThrow(), context);
     assertThat(tokens.authenticate(second.token(), context)).isEmpty();
     for (String other :
@@ -98,8 +100,10 @@ class UserTokensTest {
 
   @Test
   void aWrongPasswordAndAnUnknownUserAreOneRefusalAndTheCodeIsNotLookedAt() {
-    assertRefused(() -> tokens.signIn("alice", "wrong", code(), context), ErrorCode.UNAUTHORIZED);
-    assertRefused(() -> tokens.signIn("nobody", PASSWORD, code(), context), ErrorCode.UNAUTHORIZED);
+    assertRefused(
+        () -> tokens.signIn("alice", "wrong", code(), null, context), ErrorCode.UNAUTHORIZED);
+    assertRefused(
+        () -> tokens.signIn("nobody", PASSWORD, code(), null, context), ErrorCode.UNAUTHORIZED);
     assertThat(core.reload(alice).failedAttempts()).isZero();
     assertThat(core.audit.ofType(AuditEventType.VERIFICATION_REJECTED)).isEmpty();
   }
@@ -107,18 +111,20 @@ class UserTokensTest {
   @Test
   void aWrongCodeCountsTowardTheLockoutAndAUsedOneIsRefused() {
     String wrong = core.wrongCode(credential.secret());
-    assertRefused(() -> tokens.signIn("alice", PASSWORD, wrong, context), ErrorCode.INVALID_CODE);
+    assertRefused(
+        () -> tokens.signIn("alice", PASSWORD, wrong, null, context), ErrorCode.INVALID_CODE);
     assertThat(core.reload(alice).failedAttempts()).isEqualTo(1);
 
     String right = code();
-    tokens.signIn("alice", PASSWORD, right, context);
-    assertRefused(() -> tokens.signIn("alice", PASSWORD, right, context), ErrorCode.CODE_REUSED);
+    tokens.signIn("alice", PASSWORD, right, null, context);
+    assertRefused(
+        () -> tokens.signIn("alice", PASSWORD, right, null, context), ErrorCode.CODE_REUSED);
     assertThat(stored.hashes).hasSize(1);
   }
 
   @Test
   void aBlockedUsersLiveTokenIsRefusedWithTheReason() {
-    UserTokens.Issued issued = tokens.signIn("alice", PASSWORD, code(), context);
+    UserTokens.Issued issued = tokens.signIn("alice", PASSWORD, code(), null, context);
     core.users.block(alice.id(), "lost phone", core.clock.instant());
     assertRefused(() -> tokens.authenticate(issued.token(), context), ErrorCode.USER_BLOCKED);
     assertThat(core.audit.single(AuditEventType.USER_SESSION_REJECTED).reason())
@@ -130,7 +136,7 @@ class UserTokensTest {
 
   @Test
   void aTokenRevokedByABlockSaysWhyDuringTheBlockAndOpensNothingAfterTheUnblock() {
-    UserTokens.Issued issued = tokens.signIn("alice", PASSWORD, code(), context);
+    UserTokens.Issued issued = tokens.signIn("alice", PASSWORD, code(), null, context);
     core.users.block(alice.id(), "suspicious", core.clock.instant());
     assertThat(stored.revokeAllForUser(alice.id(), core.clock.instant())).isEqualTo(1);
 

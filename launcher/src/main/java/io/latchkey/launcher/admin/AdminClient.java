@@ -159,7 +159,8 @@ final class AdminClient {
             + text(error, "correlationId")
             + ", "
             + text(error, "timestamp")
-            + ")");
+            + ")",
+        text(error, "code"));
   }
 
   private JsonNode parse(String body) {

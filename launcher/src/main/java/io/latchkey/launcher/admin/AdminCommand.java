@@ -43,7 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
       "else $XDG_CONFIG_HOME/latchkey, else ~/.config/latchkey; every other command",
       "uses it (or LATCHKEY_ADMIN_TOKEN). The server takes no password alone.",
       "Changes that hand an account over (registration links, reset-mfa, unblock,",
-      "enable, new administrators, policy) need a login of the last minutes.",
+      "enable, set-password, new administrators, policy) need a login of the last",
+      "minutes. An administrator whose password must be changed (the first start's,",
+      "or one set with set-password) is asked for a new one at login (or",
+      "--new-password-file, or LATCHKEY_ADMIN_NEW_PASSWORD).",
       "",
       "Example:",
       "  latchkey admin login --code 123456",
@@ -62,6 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
       DisableCommand.class,
       EnableCommand.class,
       ResetMfaCommand.class,
+      SetPasswordCommand.class,
       RegistrationLinkCommand.class,
       SetEmailCommand.class,
       CreateApiKeyCommand.class,
@@ -77,6 +81,7 @@ public final class AdminCommand implements Callable<Integer> {
   static final String USER_VARIABLE = "LATCHKEY_ADMIN_USER";
   static final String PASSWORD_VARIABLE = "LATCHKEY_ADMIN_PASSWORD";
   static final String TOKEN_VARIABLE = "LATCHKEY_ADMIN_TOKEN";
+  static final String NEW_PASSWORD_VARIABLE = "LATCHKEY_ADMIN_NEW_PASSWORD";
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
   static final String DEFAULT_USER = "admin";
 
@@ -246,7 +251,37 @@ public final class AdminCommand implements Callable<Integer> {
     }
   }
 
-  private static String readPasswordFile(Path file) throws AdminException {
+  /**
+   * A new password (issue 14): from {@code file} (its first line) when given, else typed twice on
+   * the terminal without echo. Never from an argument, where other users of the machine and the
+   * shell's history would see it.
+   *
+   * @param whose "your" or a user's name, for the question
+   * @throws AdminException without a file and without a terminal, or when the two typed differ
+   */
+  String newPassword(String whose, Path file, String hint) throws AdminException {
+    if (file != null) {
+      return readPasswordFile(file);
+    }
+    char[] first = prompt.readHidden("New password for " + whose + ": ");
+    if (first == null) {
+      throw new AdminException("No new password: " + hint + "; there is no terminal to ask on.");
+    }
+    char[] second = prompt.readHidden("The same new password again: ");
+    try {
+      if (second == null || !Arrays.equals(first, second)) {
+        throw new AdminException("The two new passwords differ: nothing was changed.");
+      }
+      return new String(first);
+    } finally {
+      Arrays.fill(first, '\0');
+      if (second != null) {
+        Arrays.fill(second, '\0');
+      }
+    }
+  }
+
+  static String readPasswordFile(Path file) throws AdminException {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -41,6 +41,16 @@ final class LoginCommand extends AdminSubcommand {
   String code;
 
   @Option(
+      names = "--new-password-file",
+      paramLabel = "FILE",
+      description = {
+        "When the server asks for a new password (the first start's, or one set",
+        "with set-password), read it from the first line of FILE (default:",
+        "$" + AdminCommand.NEW_PASSWORD_VARIABLE + ", else typed twice on the terminal)"
+      })
+  Path newPasswordFile;
+
+  @Option(
       names = "--push",
       description = "Send a sign-in request to your phone instead, and wait for its approval.")
   boolean push;
@@ -60,7 +70,19 @@ final class LoginCommand extends AdminSubcommand {
       session = awaitPush(client, client.post("/api/v1/admin/sessions", body));
     } else {
       body.put("code", code(name));
-      session = client.post("/api/v1/admin/sessions", body);
+      try {
+        session = client.post("/api/v1/admin/sessions", body);
+      } catch (AdminException e) {
+        if (!"password_change_required".equals(e.code())) {
+          throw e;
+        }
+        // Refused before the code was checked: the same code goes again, with a new password.
+        out().println("The password of " + name + " must be changed before signing in.");
+        out().flush();
+        body.put("newPassword", newPassword(name));
+        session = client.post("/api/v1/admin/sessions", body);
+        out().println("The password of " + name + " was changed.");
+      }
     }
     String token = text(session, "token");
     String expiresAt = text(session, "expiresAt");
@@ -71,6 +93,17 @@ final class LoginCommand extends AdminSubcommand {
         admin.tokens().save(new TokenStore.Stored(url, name, token, Instant.parse(expiresAt)));
     out().println("Signed in to " + url + " as " + name + " until " + expiresAt + ".");
     out().println("The token is kept in " + file + "; 'latchkey admin logout' ends it.");
+  }
+
+  private String newPassword(String name) throws AdminException {
+    String fromEnv = admin.env(AdminCommand.NEW_PASSWORD_VARIABLE);
+    if (newPasswordFile == null && fromEnv != null && !fromEnv.isEmpty()) {
+      return fromEnv;
+    }
+    return admin.newPassword(
+        name,
+        newPasswordFile,
+        "pass --new-password-file FILE or set " + AdminCommand.NEW_PASSWORD_VARIABLE);
   }
 
   private String code(String name) throws AdminException {

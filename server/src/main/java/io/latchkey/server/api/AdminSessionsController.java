@@ -92,7 +92,11 @@ public class AdminSessionsController {
               + " (type the number in the app), then POST /api/v1/admin/sessions/push/{challengeId}"
               + " until 201. Someone who is not an administrator gets unauthorized, like a wrong"
               + " password; wrong codes count toward the lockout like every other path. HTTP Basic"
-              + " is not accepted anywhere.")
+              + " is not accepted anywhere. An administrator whose password was set by another"
+              + " (or is the first start's) gets password_change_required, before the code is"
+              + " checked, until the body also carries \"newPassword\": it is set once the code is"
+              + " proven, and every earlier session and token of the administrator ends (a push"
+              + " login cannot carry it: use a code, or the browser).")
   @PostMapping(
       path = "/api/v1/admin/sessions",
       consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -115,8 +119,9 @@ public class AdminSessionsController {
                   Correlation.of(request).value()));
     }
     String code = JsonFields.text(body, "code", 64);
+    String newPassword = JsonFields.optionalText(body, "newPassword", 1000);
     return noStore(HttpStatus.CREATED)
-        .body(session(admins.signIn(username, password, code, context), request));
+        .body(session(admins.signIn(username, password, code, newPassword, context), request));
   }
 
   @Operation(

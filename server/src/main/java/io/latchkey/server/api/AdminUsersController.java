@@ -39,6 +39,7 @@ public class AdminUsersController {
   private final io.latchkey.core.user.AccountLifecycle lifecycle;
   private final UserImport userImport;
   private final io.latchkey.server.security.AdminApiAccess access;
+  private final io.latchkey.core.user.PasswordChanges passwords;
 
   public AdminUsersController(
       Accounts accounts,
@@ -47,8 +48,10 @@ public class AdminUsersController {
       io.latchkey.core.push.ChallengeService pushes,
       io.latchkey.core.user.AccountLifecycle lifecycle,
       UserImport userImport,
-      io.latchkey.server.security.AdminApiAccess access) {
+      io.latchkey.server.security.AdminApiAccess access,
+      io.latchkey.core.user.PasswordChanges passwords) {
     this.access = access;
+    this.passwords = passwords;
     this.accounts = accounts;
     this.users = users;
     this.methods = methods;
@@ -109,6 +112,31 @@ public class AdminUsersController {
             AdminContext.of(request));
     Map<String, Object> out = get(username);
     out.put("methodsRemoved", removed);
+    return out;
+  }
+
+  @Operation(
+      summary = "Set a user's password",
+      description =
+          "Body {\"password\": \"...\"} (8 to 256 characters, not a common password; the"
+              + " minimum is latchkey.password.min-length). The user must change it at the next"
+              + " sign-in; every browser session and API token of the user ends at once, and the"
+              + " user is sent a notice. Needs an admin login within the step-up window."
+              + " password_too_short, password_too_long or password_too_common otherwise.")
+  @org.springframework.web.bind.annotation.PutMapping(
+      path = "/{username}/password",
+      consumes = MediaType.APPLICATION_JSON_VALUE)
+  public Map<String, Object> setPassword(
+      @PathVariable("username") String username,
+      @RequestBody JsonNode body,
+      HttpServletRequest request) {
+    int ended =
+        passwords.setByAdmin(
+            accounts.require(username),
+            JsonFields.text(body, "password", 1000),
+            AdminContext.of(request));
+    Map<String, Object> out = get(username);
+    out.put("sessionsEnded", ended);
     return out;
   }
 
@@ -219,6 +247,7 @@ public class AdminUsersController {
   public Map<String, Object> get(@PathVariable("username") String username) {
     User user = accounts.require(username);
     Map<String, Object> out = view(user, methods.listByUser(user.id()));
+    out.put("passwordChangeRequired", users.passwordChangeRequired(user.id()));
     out.put(
         "pushPaused",
         pushes

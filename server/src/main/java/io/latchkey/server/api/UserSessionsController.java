@@ -40,7 +40,10 @@ public class UserSessionsController {
               + " /api/v1/user/**. Before the password is proven every failure is unauthorized"
               + " (or rate_limited while the name waits); after it: invalid_code, code_reused,"
               + " user_blocked, user_disabled, not_enrolled, bad_request. Wrong codes count toward"
-              + " the lockout like every other path; a code is accepted once.")
+              + " the lockout like every other path; a code is accepted once. A user whose password"
+              + " an administrator set gets password_change_required (before the code is checked)"
+              + " until the body also carries \"newPassword\", which is set once the code is proven"
+              + " (password_too_short, password_too_common, ... if it breaks a rule).")
   @PostMapping(
       path = "/api/v1/user/sessions",
       consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -51,8 +54,10 @@ public class UserSessionsController {
     String username = JsonFields.text(body, "username", 200);
     String password = JsonFields.text(body, "password", 1000);
     String code = JsonFields.text(body, "code", 64);
+    String newPassword = JsonFields.optionalText(body, "newPassword", 1000);
     UserTokens.Issued issued =
-        tokens.signIn(username, password, code, Correlation.context(request, username));
+        tokens.signIn(
+            username, password, code, newPassword, Correlation.context(request, username));
     response.setHeader("Cache-Control", "no-store");
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("token", issued.token());

@@ -43,9 +43,18 @@ public class CloudBackupConfiguration {
       AuditLog audit,
       Clock clock,
       SecureRandom random,
-      UserApiProperties properties) {
+      UserApiProperties properties,
+      io.latchkey.core.user.PasswordChanges passwords) {
     return new UserTokens(
-        accounts, verification, users, tokens, audit, clock, random, properties.tokenTtl());
+        accounts,
+        verification,
+        users,
+        tokens,
+        audit,
+        clock,
+        random,
+        properties.tokenTtl(),
+        passwords);
   }
 
   /** Admin login (issue 12): admin and metrics tokens in the user API's token table. */
@@ -58,7 +67,8 @@ public class CloudBackupConfiguration {
       UserRepository users,
       AuditLog audit,
       Clock clock,
-      LatchkeyProperties properties) {
+      LatchkeyProperties properties,
+      io.latchkey.core.user.PasswordChanges passwords) {
     return new AdminTokens(
         accounts,
         verification,
@@ -67,7 +77,8 @@ public class CloudBackupConfiguration {
         users,
         audit,
         clock,
-        properties.adminTokenLifetime());
+        properties.adminTokenLifetime(),
+        passwords);
   }
 
   @Bean

@@ -168,10 +168,11 @@ public class CoreConfiguration {
       PasswordHasher hasher,
       AuditLog audit,
       Clock clock,
-      SecureRandom random) {
+      SecureRandom random,
+      io.latchkey.core.user.PasswordRules rules) {
     SignInThrottle throttle =
         new SignInThrottle(signInFailures, SignInThrottlePolicy.DEFAULT, clock);
-    return new Accounts(users, throttle, hasher, audit, clock, random);
+    return new Accounts(users, throttle, hasher, audit, clock, random, rules);
   }
 
   @Bean

@@ -80,7 +80,7 @@ public class AccountController {
         notices.recent(user.id(), RegistrationController.RECENT_NOTICES).stream()
             .map(n -> noticeTexts.view(n, locale))
             .toList());
-    if (done != null && List.of("removed", "added", "signedOut").contains(done)) {
+    if (done != null && List.of("removed", "added", "signedOut", "password").contains(done)) {
       model.addAttribute("notice", "account.done." + done);
     }
     return "account";

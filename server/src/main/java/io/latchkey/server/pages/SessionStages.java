@@ -72,7 +72,12 @@ public class SessionStages {
     /** Nothing to prove, and the first registration after a reset or an enable needs a link. */
     LINK_REQUIRED,
     /** Not an administrator. */
-    FORBIDDEN
+    FORBIDDEN,
+    /**
+     * The password was set by an administrator (or is the first start's): change it first, on the
+     * password page (issue 14).
+     */
+    CHANGE_PASSWORD
   }
 
   /** The signed-in principal of this request, if any. */
@@ -139,6 +144,34 @@ public class SessionStages {
     boolean link = who.via() == SignedInUser.Via.REGISTRATION_LINK;
     boolean proven = who.factorProven();
     boolean fresh = who.factorProvenWithin(properties.stepUpWindow(), clock.instant());
+    boolean mustChange =
+        who.via() == SignedInUser.Via.PASSWORD
+            && need != PageAccess.Requirement.OPEN
+            && users.passwordChangeRequired(user.id());
+    Verdict verdict = stageVerdict(need, user, path, request, link, proven, fresh, mustChange);
+    // After the password (and the factor, if the user has one), every page but the password page
+    // and sign-out leads to the password page until the password is changed.
+    boolean passes =
+        verdict == Verdict.ALLOW
+            || verdict == Verdict.REGISTER_FIRST
+            || verdict == Verdict.LINK_REQUIRED;
+    return mustChange
+            && passes
+            && need != PageAccess.Requirement.SIGNED_IN
+            && need != PageAccess.Requirement.PASSWORD
+        ? Verdict.CHANGE_PASSWORD
+        : verdict;
+  }
+
+  private Verdict stageVerdict(
+      PageAccess.Requirement need,
+      User user,
+      String path,
+      HttpServletRequest request,
+      boolean link,
+      boolean proven,
+      boolean fresh,
+      boolean mustChange) {
     return switch (need) {
       case OPEN -> Verdict.ALLOW;
       // A link's session only registers: it does not prove a factor in place of a password.
@@ -151,6 +184,10 @@ public class SessionStages {
       }
       case FACTOR -> proven ? Verdict.ALLOW : withoutFactor(user, link);
       case STEP_UP -> fresh ? Verdict.ALLOW : proven ? Verdict.STEP_UP : withoutFactor(user, link);
+      case PASSWORD ->
+          mustChange
+              ? proven || !hasFactor(user) ? Verdict.ALLOW : Verdict.PROVE_FACTOR
+              : fresh ? Verdict.ALLOW : proven ? Verdict.STEP_UP : withoutFactor(user, link);
       case ADMIN ->
           !user.admin() ? Verdict.FORBIDDEN : proven ? Verdict.ALLOW : withoutFactor(user, link);
       case ADMIN_STEP_UP ->

@@ -30,6 +30,12 @@ public class AllUserSessions implements UserSessions {
     return tokens.revokeAllForUser(user, at) + endBrowsers(user, null);
   }
 
+  /** Every API token and every browser session but {@code keep} (a password change's own). */
+  @Override
+  public int endAllBut(UserId user, String keep, Instant at) {
+    return tokens.revokeAllForUser(user, at) + endBrowsers(user, keep);
+  }
+
   /**
    * Deletes every browser session of the user but {@code keep} (the one asking, for "sign out
    * everywhere else"; null for none).

@@ -33,6 +33,12 @@ public final class PageAccess {
     FACTOR,
     /** A second factor proven within the step-up window: changes to the account. */
     STEP_UP,
+    /**
+     * The password page (issue 14): as {@link #STEP_UP} for a change of one's own password; for a
+     * session whose password must be changed (set by an administrator, or the first start's), its
+     * password and the factor proven at this sign-in (or nothing more, for a user with no factor).
+     */
+    PASSWORD,
     /** An administrator (read fresh) whose session proved a second factor. */
     ADMIN,
     /** An administrator who proved a second factor within the step-up window. */
@@ -73,6 +79,7 @@ public final class PageAccess {
           rule("*", "/register", Requirement.REGISTER),
           rule("*", "/register/**", Requirement.REGISTER),
           rule("GET", "/account", Requirement.FACTOR),
+          rule("GET,POST", "/account/password", Requirement.PASSWORD),
           rule("*", "/account/**", Requirement.STEP_UP),
           // Protective actions stay one click away for an administrator whose factor is older.
           rule("POST", "/admin/users/{username}/block", Requirement.ADMIN),
@@ -115,6 +122,9 @@ public final class PageAccess {
     }
     if (path.startsWith("/register")) {
       return "/register";
+    }
+    if (path.equals("/account/password")) {
+      return "/account/password";
     }
     if (path.startsWith("/account")) {
       return "/account";

@@ -87,6 +87,7 @@ public final class StageGate extends OncePerRequestFilter {
         refused(request, user.get(), "registration_link_required", need);
         pages.renderError(ErrorCode.REGISTRATION_LINK_REQUIRED, request, response);
       }
+      case CHANGE_PASSWORD -> response.sendRedirect(context + "/account/password");
       case FORBIDDEN -> {
         RejectedRequests.forbidden(audit, clock, request);
         pages.renderError(ErrorCode.FORBIDDEN, request, response);

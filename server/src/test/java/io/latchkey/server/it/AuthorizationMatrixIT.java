@@ -444,16 +444,10 @@ class AuthorizationMatrixIT extends ServerIT {
     return deviceKey;
   }
 
-  private String basicAdmin() {
-    try {
-      String password =
-          Files.readString(Path.of(DATA.toString(), "initial-admin-password")).strip();
-      return "Basic "
-          + Base64.getEncoder()
-              .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static String basicAdmin() {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString(("admin:" + adminPassword()).getBytes(StandardCharsets.UTF_8));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -18,9 +18,11 @@ import tools.jackson.databind.JsonNode;
  * no token can be minted in the server's JVM as {@link Api#adminTokens} does: the bootstrap {@code
  * admin} logs in for real over HTTP. On a fresh data folder it has no method yet, so it registers a
  * TOTP authenticator through the wizard with its password (allowed while it has nothing to prove),
- * then {@code POST /api/v1/admin/sessions} with the password and a code of a later step (a step is
- * accepted once, and the registration used the current one). Every admin call carries {@code
- * Authorization: Bearer lka_...}; tokens live in the database, so they survive a restart.
+ * after choosing a new password on the page the first sign-in leads to (issue 14: the first start's
+ * password must be changed), then {@code POST /api/v1/admin/sessions} with the password and a code
+ * of a later step (a step is accepted once, and the registration used the current one). Every admin
+ * call carries {@code Authorization: Bearer lka_...}; tokens live in the database, so they survive
+ * a restart.
  */
 public final class FaultAdmin {
   /** Sensitive calls need a factor proven within 10 minutes; log in again well before that. */
@@ -65,8 +67,12 @@ public final class FaultAdmin {
   public static FaultAdmin login(
       String base, String password, Supplier<Instant> clock, boolean realClock) {
     Instant now = clock.get();
-    String secret = new WizardClient(base).register("admin", password, now);
-    FaultAdmin admin = new FaultAdmin(base, password, secret, step(now), clock, realClock);
+    WizardClient wizard = new WizardClient(base);
+    String current =
+        wizard.signInChangingPassword(
+            "admin", password, "fault admin " + java.util.UUID.randomUUID());
+    String secret = wizard.registerSignedIn(now);
+    FaultAdmin admin = new FaultAdmin(base, current, secret, step(now), clock, realClock);
     admin.relogin();
     return admin;
   }

@@ -51,14 +51,29 @@ public abstract class ServerIT {
     api = new Api("http://127.0.0.1:" + port, Api.adminTokens(server));
   }
 
-  /** The bootstrap administrator's one-time password. */
+  /** The bootstrap administrator's password after a test changed it (issue 14); null before. */
+  private static volatile String changedAdminPassword;
+
+  /**
+   * The bootstrap administrator's password: the first start's one-time password until a test of
+   * this JVM changed it (a first sign-in must change it, and deletes the file), then the new one.
+   */
   protected static String adminPassword() {
+    String changed = changedAdminPassword;
+    if (changed != null) {
+      return changed;
+    }
     try {
       return Files.readString(DATA.resolve("initial-admin-password"), StandardCharsets.UTF_8)
           .strip();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A test changed the bootstrap administrator's password: {@link #adminPassword} gives it. */
+  protected static void adminPasswordChanged(String newPassword) {
+    changedAdminPassword = newPassword;
   }
 
   /** The JDBC URL every node of this test run uses: null for the default embedded H2 file. */

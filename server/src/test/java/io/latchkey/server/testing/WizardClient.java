@@ -265,6 +265,46 @@ public final class WizardClient {
    */
   public String register(String username, String password, Instant now) {
     signInOrFail(username, password);
+    return registerSignedIn(now);
+  }
+
+  /**
+   * Signs in; when the server sends the session to the password page first (a password an
+   * administrator set, or the first start's one: issue 14), sets {@code newPassword} there.
+   *
+   * @return the password that works now: {@code newPassword} if it was set, else {@code password}
+   */
+  public String signInChangingPassword(String username, String password, String newPassword) {
+    signInOrFail(username, password);
+    Page next = get("/account");
+    if (!"/account/password".equals(next.redirectPath())) {
+      return password;
+    }
+    changeRequiredPassword(newPassword);
+    return newPassword;
+  }
+
+  /** On the password page of a session that must change it: sets {@code newPassword}. */
+  public void changeRequiredPassword(String newPassword) {
+    Page form = get("/account/password");
+    if (form.status() != 200) {
+      throw new AssertionError("GET /account/password answered " + form.status());
+    }
+    Page changed =
+        post("/account/password", Map.of("password", newPassword, "confirm", newPassword));
+    if (!"/account?done=password".equals(changed.redirectPath())) {
+      throw new AssertionError(
+          "the password change failed: "
+              + changed.status()
+              + " "
+              + changed.textOf("error-code").orElse(""));
+    }
+  }
+
+  /**
+   * The rest of the wizard for a signed-in session: start, confirm with the code at {@code now}.
+   */
+  public String registerSignedIn(Instant now) {
     Pending pending = start();
     Page done = confirm(pending.enrollmentId(), code(pending.secret(), now));
     if (!"/register/done".equals(done.redirectPath())) {
