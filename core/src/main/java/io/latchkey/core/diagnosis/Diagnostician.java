@@ -157,7 +157,8 @@ public final class Diagnostician {
           "second_factor_required",
           "step_up_required",
           "registration_link_required",
-          "admin_login_required");
+          "admin_login_required",
+          "session_lifetime_over");
 
   /**
    * A request the session's stage did not allow: the password alone where a second factor was
