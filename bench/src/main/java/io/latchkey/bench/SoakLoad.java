@@ -272,23 +272,33 @@ public final class SoakLoad {
   }
 
   public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * One soak run, as the command line gives it (the suite's short soak calls this too).
+   *
+   * @return the exit status: 0 when every check held and no answer was a 5xx, 1 otherwise, 2 for a
+   *     usage error
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Options options;
     try {
       options = Options.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("SoakLoad: " + e.getMessage());
-      System.err.print(USAGE);
-      System.exit(2);
-      return;
+      err.println("SoakLoad: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
     }
-    SoakLoad soak = new SoakLoad(options, System.out);
-    int status;
+    SoakLoad soak = new SoakLoad(options, out);
     try {
-      status = soak.run();
+      return soak.run();
     } finally {
       soak.http.close();
+      if (soak.mail != null) {
+        soak.mail.close();
+      }
     }
-    System.exit(status);
   }
 
   private int run() throws Exception {

@@ -80,7 +80,8 @@ public enum AuditEventType {
   // --- session stages (issue 12) ---
   /**
    * A request its session's stage does not allow: reason {@code second_factor_required}, {@code
-   * step_up_required}, {@code registration_link_required} or {@code admin_login_required}.
+   * step_up_required}, {@code registration_link_required} or {@code admin_login_required}; or
+   * {@code session_lifetime_over}, a browser session ended at its absolute lifetime.
    */
   ACCESS_REFUSED("access.refused"),
   ADMIN_SESSION_CREATED("admin_session.created"),

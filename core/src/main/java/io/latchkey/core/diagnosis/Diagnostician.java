@@ -160,7 +160,9 @@ public final class Diagnostician {
           "step_up_required",
           "registration_link_required",
           "admin_login_required",
-          "password_change_required");
+          "password_change_required",
+          "session_lifetime_over",
+          "registration_other_session");
 
   /**
    * A request the session's stage did not allow: the password alone where a second factor was

@@ -245,6 +245,29 @@ public final class EnrollmentService {
     return enrollment;
   }
 
+  /**
+   * A confirmation of {@code enrollmentId} from a browser session that was not shown its secret
+   * (issue 12): always refused. Another user's attempt is {@code forbidden} and an unknown one
+   * {@code not_found} ({@link #owned}); the user's own attempt, started in another session, is a
+   * {@code conflict}, audited so that the correlation ID the user is shown diagnoses it.
+   *
+   * @throws LatchkeyException always
+   */
+  public Completion refuseFromOtherSession(User user, UUID enrollmentId, RequestContext context) {
+    owned(user, enrollmentId, context);
+    audit.record(
+        AuditEvent.of(AuditEventType.ACCESS_REFUSED, context, clock.instant())
+            .user(user.id(), user.username().value())
+            .failure("registration_other_session")
+            .detail(
+                "confirmation of registration "
+                    + enrollmentId
+                    + ", which another browser session of the user started")
+            .build());
+    throw new LatchkeyException(
+        ErrorCode.CONFLICT, "the registration was started in another browser session");
+  }
+
   private Completion confirmPending(
       User user, Enrollment enrollment, String code, RequestContext context) {
     if (enrollment.expiredAt(clock.instant())) {

@@ -4,6 +4,9 @@ import io.latchkey.server.web.BodySizeLimitFilter;
 import io.latchkey.server.web.ContainerErrorValve;
 import io.latchkey.server.web.CorrelationFilter;
 import io.latchkey.server.web.PageRenderer;
+import io.latchkey.server.web.SessionCookies;
+import io.latchkey.server.web.TrustedProxies;
+import io.latchkey.server.web.TrustedProxyFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.SecureRandom;
 import java.util.List;
@@ -12,6 +15,7 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -19,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.session.web.http.CookieSerializer;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.i18n.AcceptHeaderLocaleResolver;
 
@@ -31,6 +36,28 @@ public class WebConfiguration {
     var registration = new FilterRegistrationBean<>(new CorrelationFilter(random));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
+  }
+
+  /** The trusted proxies' forwarded headers, before anything reads the address or the scheme. */
+  @Bean
+  FilterRegistrationBean<TrustedProxyFilter> trustedProxyFilter(TrustedProxies proxies) {
+    var registration = new FilterRegistrationBean<>(new TrustedProxyFilter(proxies));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    return registration;
+  }
+
+  /** The session cookie: {@code __Host-} and {@code Secure} over TLS (SessionCookies). */
+  @Bean
+  CookieSerializer sessionCookies() {
+    return new SessionCookies();
+  }
+
+  /**
+   * {@code latchkey.trusted-proxies}: refused at start when an entry is not an address or range.
+   */
+  @Bean
+  TrustedProxies trustedProxies(@Value("${latchkey.trusted-proxies:}") List<String> entries) {
+    return TrustedProxies.of(entries);
   }
 
   @Bean

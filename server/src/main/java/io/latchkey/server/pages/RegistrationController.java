@@ -141,9 +141,7 @@ public class RegistrationController {
       // Only the session that was shown the secret confirms it (issue 12). Another user's attempt
       // is forbidden (and audited), an unknown one not found, and this user's own attempt from
       // another browser session a conflict: Next there gives this session a fresh secret.
-      enrollments.owned(user, id, context(request, user));
-      throw new LatchkeyException(
-          ErrorCode.CONFLICT, "the registration was started in another browser session");
+      enrollments.refuseFromOtherSession(user, id, context(request, user));
     }
     try {
       enrollments.confirm(user, id, code.strip(), context(request, user));

@@ -5,6 +5,7 @@ import io.latchkey.core.method.MethodRepository;
 import io.latchkey.core.policy.Policies;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
+import io.latchkey.server.config.BrowserSessionProperties;
 import io.latchkey.server.config.LatchkeyProperties;
 import io.latchkey.server.security.AllUserSessions;
 import io.latchkey.server.security.PageAccess;
@@ -14,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
@@ -32,6 +34,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class SessionStages {
+  /** The session attribute holding when the session was signed in (an {@link Instant}). */
+  static final String SIGNED_IN_AT = SessionStages.class.getName() + ".signedInAt";
+
   private final SecurityContextRepository contexts;
   private final MethodRepository methods;
   private final BackupCodes backupCodes;
@@ -39,6 +44,7 @@ public class SessionStages {
   private final AllUserSessions sessions;
   private final UserRepository users;
   private final Policies policies;
+  private final BrowserSessionProperties lifetime;
   private final Clock clock;
 
   public SessionStages(
@@ -49,6 +55,7 @@ public class SessionStages {
       AllUserSessions sessions,
       UserRepository users,
       Policies policies,
+      BrowserSessionProperties lifetime,
       Clock clock) {
     this.contexts = contexts;
     this.methods = methods;
@@ -57,6 +64,7 @@ public class SessionStages {
     this.sessions = sessions;
     this.users = users;
     this.policies = policies;
+    this.lifetime = lifetime;
     this.clock = clock;
   }
 
@@ -110,11 +118,33 @@ public class SessionStages {
       old.invalidate();
     }
     SecurityContextHolder.clearContext();
-    request.getSession(true);
+    request.getSession(true).setAttribute(SIGNED_IN_AT, clock.instant());
     save(
         new SignedInUser(user.id(), user.username().value(), user.admin(), via, null),
         request,
         response);
+  }
+
+  /**
+   * Whether the request's session was signed in longer ago than {@code
+   * latchkey.session.absolute-lifetime}: it then ends, however active it has been. A session opened
+   * before the sign-in time was recorded counts from its creation.
+   */
+  public boolean pastLifetime(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    if (session == null) {
+      return false;
+    }
+    Instant signedInAt =
+        session.getAttribute(SIGNED_IN_AT) instanceof Instant at
+            ? at
+            : Instant.ofEpochMilli(session.getCreationTime());
+    return !clock.instant().isBefore(signedInAt.plus(lifetime.absoluteLifetime()));
+  }
+
+  /** How long after its sign-in a session ends. */
+  public java.time.Duration lifetime() {
+    return lifetime.absoluteLifetime();
   }
 
   /** The session proved a second factor now: a new session ID and the time recorded. */

@@ -53,6 +53,11 @@ public final class StageGate extends OncePerRequestFilter {
     String method = request.getMethod();
     PageAccess.Requirement need = PageAccess.of(method, path);
     Optional<SignedInUser> who = SessionStages.current();
+    if (who.isPresent() && stages.pastLifetime(request)) {
+      ended(request, who.get());
+      response.sendRedirect(request.getContextPath() + "/login?expired");
+      return;
+    }
     if (need == PageAccess.Requirement.OPEN || who.isEmpty()) {
       // Anonymous requests were already sent to sign in by the authorization rules.
       chain.doFilter(request, response);
@@ -93,6 +98,33 @@ public final class StageGate extends OncePerRequestFilter {
         pages.renderError(ErrorCode.FORBIDDEN, request, response);
       }
     }
+  }
+
+  /**
+   * The session outlived {@code latchkey.session.absolute-lifetime}: it ends (audited under this
+   * request's correlation ID) and the browser signs in again.
+   */
+  private void ended(HttpServletRequest request, SignedInUser who) {
+    audit.record(
+        AuditEvent.of(
+                AuditEventType.ACCESS_REFUSED,
+                Correlation.context(request, who.username()),
+                clock.instant())
+            .user(who.userId(), who.username())
+            .failure("session_lifetime_over")
+            .detail(
+                request.getMethod()
+                    + " "
+                    + request.getRequestURI()
+                    + ": the session was signed in more than "
+                    + stages.lifetime()
+                    + " ago (latchkey.session.absolute-lifetime)")
+            .build());
+    jakarta.servlet.http.HttpSession session = request.getSession(false);
+    if (session != null) {
+      session.invalidate();
+    }
+    org.springframework.security.core.context.SecurityContextHolder.clearContext();
   }
 
   private static String next(String method, String path) {

@@ -409,6 +409,36 @@ class SecondFactorHoldsIT extends ServerIT {
     assertThat(refused.textOf("error-code")).contains("registration_link_required");
   }
 
+  /**
+   * The user's own registration, confirmed from another browser session of theirs: a conflict
+   * (nothing registered, the first browser can still finish), and the correlation ID on the page
+   * diagnoses it.
+   */
+  @Test
+  void aConfirmationFromAnotherSessionOfTheSameUserIsAConflictThatDiagnoses() {
+    String username = newUsername("elsewhere");
+    api.createUser(username, "correct horse battery");
+    WizardClient first = new WizardClient(baseUrl());
+    first.signInOrFail(username, "correct horse battery");
+    Pending pending = first.start();
+
+    WizardClient second = new WizardClient(baseUrl());
+    second.signInOrFail(username, "correct horse battery");
+    second.get("/register");
+    Page refused =
+        second.confirm(
+            pending.enrollmentId(), WizardClient.code(pending.secret(), clock.instant()));
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.textOf("error-code")).hasValue("conflict");
+    assertThat(refused.textOf("correlation-id")).hasValue(refused.correlationId());
+    assertRefusedAndDiagnosed(refused.correlationId(), username, "registration_other_session");
+
+    clock.nextStep(30);
+    Page done =
+        first.confirm(pending.enrollmentId(), WizardClient.code(pending.secret(), clock.instant()));
+    assertThat(done.redirectPath()).isEqualTo("/register/done");
+  }
+
   private WizardClient signedInWithFactor(EnrolledUser user) {
     WizardClient browser = new WizardClient(baseUrl());
     browser.signInOrFail(user.username(), user.password());

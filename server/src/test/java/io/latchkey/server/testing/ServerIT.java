@@ -39,6 +39,8 @@ public abstract class ServerIT {
   static void serverProperties(DynamicPropertyRegistry registry) {
     registry.add("latchkey.data", DATA::toString);
     registry.add("server.address", () -> "127.0.0.1");
+    // The tests play a reverse proxy on loopback (WizardClient.comeFrom, X-Forwarded-*).
+    registry.add("latchkey.trusted-proxies", () -> "127.0.0.1,::1");
     if (DATABASE_URL != null) {
       registry.add("spring.datasource.url", () -> DATABASE_URL);
     }
