@@ -125,6 +125,21 @@ public final class KeyFile {
     return currentKeyId;
   }
 
+  /**
+   * A copy of the key {@code keyId}, for a row sealed directly with a key of the file (before the
+   * data keys of V11).
+   *
+   * @throws IllegalStateException if the file does not hold it
+   */
+  byte[] key(String keyId) {
+    byte[] key = keys.get(keyId);
+    if (key == null) {
+      throw new IllegalStateException(
+          "no key '" + keyId + "' in the key file " + file + ": every node needs the same copy");
+    }
+    return key.clone();
+  }
+
   /** Every key ID in the ring, the current one included. */
   public Set<String> keyIds() {
     return Collections.unmodifiableSet(new TreeSet<>(keys.keySet()));
