@@ -197,6 +197,11 @@ public final class JdbcKeyRotations {
             .single();
   }
 
+  /** The data keys other than {@code keyId} still in the database. */
+  public List<String> otherKeys(String keyId) {
+    return keys.keyIds().stream().filter(id -> !id.equals(keyId)).toList();
+  }
+
   /** Counts a batch done and renews the lease; false if {@code owner} lost the lease. */
   public boolean recordBatch(UUID id, String owner, int resealed, Instant now, Duration lease) {
     return jdbc.sql(

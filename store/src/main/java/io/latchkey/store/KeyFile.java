@@ -27,8 +27,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The key ring that seals TOTP secrets at rest, kept in a file outside the database so that a copy
- * of the database alone reveals no secret. The file is small and line-based:
+ * The key-encryption keys, kept in a file outside the database so that a copy of the database alone
+ * reveals no secret: they wrap the data keys that seal TOTP secrets ({@link DataKeys}), and rows
+ * written before data keys existed name a key of this file directly. The file is small and
+ * line-based:
  *
  * <pre>
  * current=k3f9a1c2e

@@ -89,7 +89,17 @@ public enum AuditEventType {
   METRICS_TOKEN_CREATED("metrics_token.created"),
   METRICS_TOKEN_REVOKED("metrics_token.revoked"),
   /** The node's clock went back (ClockWatch); the detail says by how much and what to do. */
-  CLOCK_STEPPED_BACK("clock.stepped_back");
+  CLOCK_STEPPED_BACK("clock.stepped_back"),
+  // --- key rotation (issue 14) ---
+  /** A rotation of the data key started: a new key seals new values from now on. */
+  KEY_ROTATION_STARTED("key_rotation.started"),
+  /** A batch of sealed values re-sealed with the new key (the detail says how many). */
+  KEY_ROTATION_BATCH("key_rotation.batch"),
+  /** A key no row uses any more was deleted from the database. */
+  KEY_RETIRED("key.retired"),
+  KEY_ROTATION_FINISHED("key_rotation.finished"),
+  /** A rotation was refused: reason {@code rotation_in_progress}. */
+  KEY_ROTATION_REFUSED("key_rotation.refused");
 
   private final String wireName;
 
