@@ -35,7 +35,9 @@ public final class DataFolderCheck
   @Override
   public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
     String data = event.getEnvironment().getProperty("latchkey.data", "./data");
-    check(Path.of(data).toAbsolutePath().normalize());
+    Path folder = Path.of(data).toAbsolutePath().normalize();
+    check(folder);
+    KeyFileCheck.check(folder.resolve(KEY_FILE));
   }
 
   /** Creates {@code folder} if needed and writes (then removes) a byte in it. */

@@ -13,6 +13,22 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 public final class KeyFileCheck {
   private KeyFileCheck() {}
 
+  /**
+   * Before anything starts (with the data folder's check): an existing key file must be usable.
+   *
+   * @throws Refused if it is open to group or others, malformed or unreadable
+   */
+  static void check(Path file) {
+    if (!java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return; // created at the first start
+    }
+    try {
+      io.latchkey.store.KeyFile.load(file);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new Refused(file, e);
+    }
+  }
+
   /** Why the key file at {@code file} was refused; the message comes from {@code KeyFile}. */
   public static final class Refused extends RuntimeException {
     private final transient Path file;

@@ -95,7 +95,7 @@ class KeyRotationCrashIT {
 
     server.kill();
 
-    try (HikariDataSource dataSource = Databases.open(Databases.h2FileUrl(data), "sa", "")) {
+    try (HikariDataSource dataSource = Databases.open(Databases.h2FileUrl(data), "latchkey", "")) {
       JdbcClient jdbc = JdbcClient.create(dataSource);
       assertThat(jdbc.sql("SELECT key_id FROM totp_credentials").query(String.class).list())
           .as("killed mid-rotation: some rows re-sealed, some not")
