@@ -308,6 +308,29 @@ class AdminCliIT {
   }
 
   @Test
+  void rotateKeyReSealsEverySecretWithANewKeyAndRetiresTheOldOne() {
+    var jdbc = server.getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
+    String old = jdbc.sql("SELECT key_id FROM sealing_key").query(String.class).single();
+
+    CliRun rotated = admin("rotate-key", "--wait");
+
+    assertThat(rotated.exit()).as(rotated.toString()).isZero();
+    String newKey = jdbc.sql("SELECT key_id FROM sealing_key").query(String.class).single();
+    assertThat(newKey).isNotEqualTo(old);
+    assertThat(rotated.out())
+        .contains("new data key " + newKey, "(finished)", "Retired keys:  " + old);
+    // The bootstrap administrator's TOTP secret is sealed with the new key; the old key is gone.
+    assertThat(jdbc.sql("SELECT key_id FROM totp_credentials").query(String.class).list())
+        .isNotEmpty()
+        .containsOnly(newKey);
+    assertThat(jdbc.sql("SELECT id FROM data_keys").query(String.class).list())
+        .containsExactly(newKey);
+    CliRun status = admin("rotate-key", "--status");
+    assertThat(status.exit()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("Sealing key:   " + newKey, "Not yet re-sealed: 0");
+  }
+
+  @Test
   void aMetricsTokenScrapesTheMetricsAndOpensNothingElse() throws Exception {
     CliRun created = admin("create-metrics-token", "prometheus", "--quiet");
 

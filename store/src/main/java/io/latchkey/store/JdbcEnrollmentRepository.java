@@ -8,7 +8,7 @@ import static io.latchkey.store.SqlValues.uuid;
 
 import io.latchkey.core.audit.CorrelationId;
 import io.latchkey.core.crypto.Sealed;
-import io.latchkey.core.crypto.SecretCipher;
+import io.latchkey.core.crypto.SecretSealer;
 import io.latchkey.core.enrollment.Enrollment;
 import io.latchkey.core.enrollment.EnrollmentRepository;
 import io.latchkey.core.enrollment.EnrollmentState;
@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -43,9 +44,9 @@ public final class JdbcEnrollmentRepository implements EnrollmentRepository {
   private static final int MAX_USER_AGENT = 1000;
 
   private final JdbcClient jdbc;
-  private final SecretCipher cipher;
+  private final SecretSealer cipher;
 
-  public JdbcEnrollmentRepository(JdbcClient jdbc, SecretCipher cipher) {
+  public JdbcEnrollmentRepository(JdbcClient jdbc, SecretSealer cipher) {
     this.jdbc = jdbc;
     this.cipher = cipher;
   }
@@ -65,38 +66,50 @@ public final class JdbcEnrollmentRepository implements EnrollmentRepository {
       // No column holds a HOTP counter: storing one here would silently drop it.
       throw new IllegalArgumentException("only TOTP registrations are stored here");
     }
-    Sealed sealed = seal(enrollment.secret(), enrollment.id());
     try {
-      jdbc.sql(
-              "INSERT INTO enrollments (id, flow_id, user_id, kind, state, attempt,"
-                  + " secret_sealed, key_id, algorithm, digits, period_seconds, created_at,"
-                  + " deadline, finished_at, correlation_id, ip, user_agent, pending_key) VALUES"
-                  + " (:id, :flowId, :userId, :kind, 'STARTED', :attempt, :sealed, :keyId,"
-                  + " :algorithm, :digits, :period, :createdAt, :deadline, NULL,"
-                  + " :correlationId, :ip, :userAgent, :pendingKey)")
-          .param("id", enrollment.id())
-          .param("flowId", enrollment.flowId())
-          .param("userId", enrollment.userId().value())
-          .param("kind", enrollment.kind().name())
-          .param("attempt", enrollment.attempt())
-          .param("sealed", sealed.blob())
-          .param("keyId", sealed.keyId())
-          .param("algorithm", parameters.algorithm().name())
-          .param("digits", parameters.digits())
-          .param("period", parameters.periodSeconds())
-          .param("createdAt", time(enrollment.createdAt()))
-          .param("deadline", time(enrollment.deadline()))
-          .param(
-              "correlationId",
-              text(enrollment.correlationId() == null ? null : enrollment.correlationId().value()))
-          .param("ip", clip(nullToEmpty(enrollment.ip()), MAX_IP))
-          .param("userAgent", clip(nullToEmpty(enrollment.userAgent()), MAX_USER_AGENT))
-          .param("pendingKey", pendingKey(enrollment.userId(), enrollment.kind()))
-          .update();
+      insert(enrollment, parameters, seal(enrollment.secret(), enrollment.id()));
       return true;
     } catch (DuplicateKeyException alreadyPending) {
       return false;
+    } catch (DataIntegrityViolationException keyRetired) {
+      // The sealing key was switched and retired between the seal and the insert (a rotation on
+      // another node; the key's foreign key refused the row): seal again with the current key.
+      try {
+        insert(enrollment, parameters, seal(enrollment.secret(), enrollment.id()));
+        return true;
+      } catch (DuplicateKeyException alreadyPending) {
+        return false;
+      }
     }
+  }
+
+  private void insert(Enrollment enrollment, OtpParameters parameters, Sealed sealed) {
+    jdbc.sql(
+            "INSERT INTO enrollments (id, flow_id, user_id, kind, state, attempt,"
+                + " secret_sealed, key_id, algorithm, digits, period_seconds, created_at,"
+                + " deadline, finished_at, correlation_id, ip, user_agent, pending_key) VALUES"
+                + " (:id, :flowId, :userId, :kind, 'STARTED', :attempt, :sealed, :keyId,"
+                + " :algorithm, :digits, :period, :createdAt, :deadline, NULL,"
+                + " :correlationId, :ip, :userAgent, :pendingKey)")
+        .param("id", enrollment.id())
+        .param("flowId", enrollment.flowId())
+        .param("userId", enrollment.userId().value())
+        .param("kind", enrollment.kind().name())
+        .param("attempt", enrollment.attempt())
+        .param("sealed", sealed.blob())
+        .param("keyId", sealed.keyId())
+        .param("algorithm", parameters.algorithm().name())
+        .param("digits", parameters.digits())
+        .param("period", parameters.periodSeconds())
+        .param("createdAt", time(enrollment.createdAt()))
+        .param("deadline", time(enrollment.deadline()))
+        .param(
+            "correlationId",
+            text(enrollment.correlationId() == null ? null : enrollment.correlationId().value()))
+        .param("ip", clip(nullToEmpty(enrollment.ip()), MAX_IP))
+        .param("userAgent", clip(nullToEmpty(enrollment.userAgent()), MAX_USER_AGENT))
+        .param("pendingKey", pendingKey(enrollment.userId(), enrollment.kind()))
+        .update();
   }
 
   @Override

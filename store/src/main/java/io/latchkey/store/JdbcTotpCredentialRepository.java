@@ -4,7 +4,7 @@ import static io.latchkey.store.SqlValues.time;
 import static io.latchkey.store.SqlValues.uuid;
 
 import io.latchkey.core.crypto.Sealed;
-import io.latchkey.core.crypto.SecretCipher;
+import io.latchkey.core.crypto.SecretSealer;
 import io.latchkey.core.method.Method;
 import io.latchkey.core.method.MethodId;
 import io.latchkey.core.method.MethodKind;
@@ -25,12 +25,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * TOTP credentials in {@code totp_credentials}, one row per TOTP method. The secret is sealed with
- * AES-GCM under the current key of the key ring, with the method ID as associated data: a sealed
- * secret copied into another row does not open, and the database alone never reveals a secret.
+ * AES-GCM under the current data key ({@link DataKeys}), with the method ID as associated data: a
+ * sealed secret copied into another row does not open, and the database alone never reveals a
+ * secret.
  */
 public final class JdbcTotpCredentialRepository implements TotpCredentialRepository {
   private final JdbcClient jdbc;
-  private final SecretCipher cipher;
+  private final SecretSealer cipher;
   private final Transactions transactions;
 
   /**
@@ -38,7 +39,7 @@ public final class JdbcTotpCredentialRepository implements TotpCredentialReposit
    *     transaction when there is one
    */
   public JdbcTotpCredentialRepository(
-      JdbcClient jdbc, SecretCipher cipher, Transactions transactions) {
+      JdbcClient jdbc, SecretSealer cipher, Transactions transactions) {
     this.jdbc = jdbc;
     this.cipher = cipher;
     this.transactions = transactions;
@@ -48,9 +49,10 @@ public final class JdbcTotpCredentialRepository implements TotpCredentialReposit
   public void insert(Method method, TotpCredential credential) {
     requireConsistent(method, credential);
     OtpParameters parameters = credential.parameters();
-    Sealed sealed = seal(credential.secret(), credential.methodId());
     transactions.inTransaction(
         () -> {
+          // Sealed in the transaction: the sealing key's row lock lasts until the commit.
+          Sealed sealed = seal(credential.secret(), credential.methodId());
           JdbcMethodRepository.insert(jdbc, method);
           return jdbc.sql(
                   "INSERT INTO totp_credentials (method_id, secret_sealed, key_id, algorithm,"

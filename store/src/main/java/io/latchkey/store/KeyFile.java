@@ -27,8 +27,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The key ring that seals TOTP secrets at rest, kept in a file outside the database so that a copy
- * of the database alone reveals no secret. The file is small and line-based:
+ * The key-encryption keys, kept in a file outside the database so that a copy of the database alone
+ * reveals no secret: they wrap the data keys that seal TOTP secrets ({@link DataKeys}), and rows
+ * written before data keys existed name a key of this file directly. The file is small and
+ * line-based:
  *
  * <pre>
  * current=k3f9a1c2e
@@ -123,6 +125,21 @@ public final class KeyFile {
 
   public String currentKeyId() {
     return currentKeyId;
+  }
+
+  /**
+   * A copy of the key {@code keyId}, for a row sealed directly with a key of the file (before the
+   * data keys of V12).
+   *
+   * @throws IllegalStateException if the file does not hold it
+   */
+  byte[] key(String keyId) {
+    byte[] key = keys.get(keyId);
+    if (key == null) {
+      throw new IllegalStateException(
+          "no key '" + keyId + "' in the key file " + file + ": every node needs the same copy");
+    }
+    return key.clone();
   }
 
   /** Every key ID in the ring, the current one included. */

@@ -8,7 +8,6 @@ import io.latchkey.core.audit.AuditEventType;
 import io.latchkey.core.audit.AuditQuery;
 import io.latchkey.core.audit.CorrelationId;
 import io.latchkey.core.audit.RequestContext;
-import io.latchkey.core.crypto.SecretCipher;
 import io.latchkey.core.enrollment.Enrollment;
 import io.latchkey.core.enrollment.EnrollmentState;
 import io.latchkey.core.method.Method;
@@ -78,9 +77,10 @@ class DatabasesTest {
     assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(writer.exitValue()).as(Files.readString(data.resolve("writer.log"))).isEqualTo(9);
 
-    SecretCipher cipher = KeyFile.load(KeyFile.defaultLocation(data)).cipher(RANDOM);
+    KeyFile keyFile = KeyFile.load(KeyFile.defaultLocation(data));
     try (HikariDataSource dataSource = Databases.open(Databases.h2FileUrl(data), "sa", "")) {
       JdbcClient jdbc = JdbcClient.create(dataSource);
+      DataKeys cipher = new DataKeys(jdbc, keyFile, RANDOM, java.time.Clock.systemUTC());
       User alice = new JdbcUserRepository(jdbc).findByUsername(Username.of("alice")).orElseThrow();
       assertThat(alice.failedAttempts()).isEqualTo(3);
       assertThat(
@@ -99,10 +99,11 @@ class DatabasesTest {
 
     public static void main(String[] args) {
       Path data = Path.of(args[0]);
-      SecretCipher cipher =
-          KeyFile.loadOrCreate(KeyFile.defaultLocation(data), RANDOM).cipher(RANDOM);
+      KeyFile keyFile = KeyFile.loadOrCreate(KeyFile.defaultLocation(data), RANDOM);
       HikariDataSource dataSource = Databases.open(Databases.h2FileUrl(data), "sa", "");
       JdbcClient jdbc = JdbcClient.create(dataSource);
+      DataKeys cipher = new DataKeys(jdbc, keyFile, RANDOM, java.time.Clock.systemUTC());
+      cipher.ensureSealingKey(SpringTransactions.over(dataSource));
       JdbcUserRepository users = new JdbcUserRepository(jdbc);
       User alice = StoreTest.newUser("alice");
       users.insert(alice, null);
@@ -191,11 +192,12 @@ class DatabasesTest {
   @Test
   void h2FileNeverContainsATotpSecretInPlainOrBase32() throws Exception {
     Path folder = data.resolve("db");
-    SecretCipher cipher =
-        KeyFile.loadOrCreate(KeyFile.defaultLocation(data), RANDOM).cipher(RANDOM);
+    KeyFile keyFile = KeyFile.loadOrCreate(KeyFile.defaultLocation(data), RANDOM);
     List<Secret> secrets = new ArrayList<>();
     try (HikariDataSource dataSource = Databases.open(Databases.h2FileUrl(data), "sa", "")) {
       JdbcClient jdbc = JdbcClient.create(dataSource);
+      DataKeys cipher = new DataKeys(jdbc, keyFile, RANDOM, java.time.Clock.systemUTC());
+      cipher.ensureSealingKey(SpringTransactions.over(dataSource));
       JdbcUserRepository users = new JdbcUserRepository(jdbc);
       JdbcTotpCredentialRepository credentials =
           new JdbcTotpCredentialRepository(jdbc, cipher, SpringTransactions.over(dataSource));

@@ -55,7 +55,8 @@ class JdbcTotpCredentialRepositoryTest extends StoreTest {
     Map<String, Object> row =
         jdbc.sql("SELECT secret_sealed, key_id FROM totp_credentials").query().singleRow();
 
-    assertThat(row.get("key_id")).isEqualTo("test-1");
+    assertThat(row.get("key_id")).isEqualTo(cipher.currentKeyId().orElseThrow());
+    assertThat((String) row.get("key_id")).startsWith("d");
     assertThat((byte[]) row.get("secret_sealed"))
         .hasSize(12 + secret.length() + 16)
         .isNotEqualTo(secret.bytes());
@@ -143,8 +144,8 @@ class JdbcTotpCredentialRepositoryTest extends StoreTest {
   @Test
   void insertWritesTheMethodAndTheCredentialOrNeither() {
     User alice = insertUser("alice");
-    // A key ID longer than the key_id column makes the credential row fail after the method row
-    // was written: the transaction must take the method row back.
+    // A key ID that is no data key (and longer than the key_id column) makes the credential row
+    // fail after the method row was written: the transaction must take the method row back.
     JdbcTotpCredentialRepository failing =
         new JdbcTotpCredentialRepository(jdbc, cipher("k".repeat(40)), transactions);
     Method method = totpMethod(alice, T0);

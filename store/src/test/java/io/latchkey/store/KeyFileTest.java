@@ -115,9 +115,13 @@ class KeyFileTest extends StoreTest {
   }
 
   @Test
-  void keyRotationKeepsOldRowsReadable() {
+  void rowsSealedWithAFileKeyBeforeDataKeysStillOpenAfterTheFileGetsANewKey() {
     Path file = KeyFile.defaultLocation(temporaryFolder);
     KeyFile before = KeyFile.loadOrCreate(file, RANDOM);
+    // What V12 records for a file key that sealed rows before it: the ID, no wrapped key.
+    jdbc.sql("INSERT INTO data_keys (id, created_at) VALUES (:id, CURRENT_TIMESTAMP)")
+        .param("id", before.currentKeyId())
+        .update();
     User alice = insertUser("alice");
     Method old = totpMethod(alice, T0);
     Secret oldSecret = Secret.generate(RANDOM);
@@ -125,21 +129,24 @@ class KeyFileTest extends StoreTest {
         .insert(old, credential(old, oldSecret, 0));
 
     KeyFile after = before.rotate(RANDOM);
+    DataKeys reloaded = new DataKeys(jdbc, KeyFile.load(file), RANDOM, java.time.Clock.systemUTC());
     JdbcTotpCredentialRepository rotated =
-        new JdbcTotpCredentialRepository(jdbc, KeyFile.load(file).cipher(RANDOM), transactions);
+        new JdbcTotpCredentialRepository(jdbc, reloaded, transactions);
     Method fresh = totpMethod(alice, T0.plusSeconds(60));
     Secret freshSecret = Secret.generate(RANDOM);
     rotated.insert(fresh, credential(fresh, freshSecret, 0));
 
     List<TotpCredential> both = rotated.findByUser(alice.id());
     assertThat(both).extracting(TotpCredential::secret).containsExactly(oldSecret, freshSecret);
+    String dataKey = reloaded.currentKeyId().orElseThrow();
+    assertThat(dataKey).startsWith("d").isNotIn(before.currentKeyId(), after.currentKeyId());
     assertThat(
             jdbc.sql(
                     "SELECT key_id FROM totp_credentials t JOIN methods m ON m.id = t.method_id"
                         + " ORDER BY m.created_at")
                 .query(String.class)
                 .list())
-        .containsExactly(before.currentKeyId(), after.currentKeyId());
+        .containsExactly(before.currentKeyId(), dataKey);
   }
 
   private static void writePrivate(Path file, String content) throws Exception {

@@ -187,6 +187,25 @@ class PoolTurnoverTest {
                 "UPDATE users SET status = 'ACTIVE', failed_attempts = 1 WHERE id = " + uuid(user)),
             "UPDATE users SET status = 'SUSPENDED' WHERE id = " + uuid(user)));
     writes.put(
+        "data_keys",
+        new Writes(
+            List.of(
+                insert("data_keys (id, created_at)", "'k1'", now),
+                insert(
+                    "data_keys (id, wrapped, wrapping_key_id, created_at)",
+                    "'d1'",
+                    bytes,
+                    "'k1'",
+                    now)),
+            insert("data_keys (id, wrapped, created_at)", "'d2'", bytes, now)));
+    writes.put(
+        "sealing_key",
+        new Writes(
+            List.of(
+                insert("sealing_key (id, key_id, changed_at)", "1", "'d1'", now),
+                "UPDATE sealing_key SET key_id = 'k1'"),
+            insert("sealing_key (id, key_id, changed_at)", "2", "'d1'", now)));
+    writes.put(
         "totp_credentials",
         new Writes(
             List.of(
@@ -367,6 +386,27 @@ class PoolTurnoverTest {
                     now),
                 "UPDATE cloud_backups SET version = 2"),
             "UPDATE cloud_backups SET version = 0"));
+    writes.put(
+        "key_rotations",
+        new Writes(
+            List.of(
+                insert(
+                    "key_rotations (id, new_key_id, old_key_ids, state, running_key, started_at,"
+                        + " started_by, correlation_id, batches, resealed, updated_at)",
+                    uuid(UUID.randomUUID()),
+                    "'d1'",
+                    "'k1'",
+                    "'RUNNING'",
+                    "'RUNNING'",
+                    now,
+                    "'admin'",
+                    "'7Q2MK-9TDW4-XH3BZ-R0000'",
+                    "0",
+                    "0",
+                    now),
+                "UPDATE key_rotations SET state = 'FINISHED', running_key = NULL, finished_at = "
+                    + later),
+            "UPDATE key_rotations SET state = 'RUNNING'"));
     return writes;
   }
 

@@ -101,6 +101,14 @@ class PostgresStoreIT {
   }
 
   @Nested
+  class DataKeyRotations extends JdbcKeyRotationsTest {
+    @Override
+    TestDatabase openDatabase(Path dataDirectory) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
   class KeyRotation extends KeyFileTest {
     @Override
     TestDatabase openDatabase(Path dataDirectory) {

@@ -49,15 +49,24 @@ abstract class StoreTest {
 
   TestDatabase database;
   JdbcClient jdbc;
-  SecretCipher cipher;
+
+  /** The envelope key ring, with a key file in the test's folder and a first data key. */
+  DataKeys cipher;
+
   Transactions transactions;
 
   @BeforeEach
   void openFreshDatabase() {
     database = openDatabase(temporaryFolder.resolve("data"));
     jdbc = database.jdbc;
-    cipher = cipher("test-1");
     transactions = SpringTransactions.over(database.dataSource);
+    cipher =
+        new DataKeys(
+            jdbc,
+            KeyFile.loadOrCreate(temporaryFolder.resolve("keys/secret-keys"), RANDOM),
+            RANDOM,
+            java.time.Clock.systemUTC());
+    cipher.ensureSealingKey(transactions);
   }
 
   @AfterEach

@@ -97,7 +97,17 @@ public enum AuditEventType {
   /** An administrator set a user's password; the user must change it at the next sign-in. */
   PASSWORD_SET_BY_ADMIN("password.set_by_admin"),
   /** A new password was refused: reason is the error code ({@code password_too_short}, ...). */
-  PASSWORD_REJECTED("password.rejected");
+  PASSWORD_REJECTED("password.rejected"),
+  // --- key rotation (issue 14) ---
+  /** A rotation of the data key started: a new key seals new values from now on. */
+  KEY_ROTATION_STARTED("key_rotation.started"),
+  /** A batch of sealed values re-sealed with the new key (the detail says how many). */
+  KEY_ROTATION_BATCH("key_rotation.batch"),
+  /** A key no row uses any more was deleted from the database. */
+  KEY_RETIRED("key.retired"),
+  KEY_ROTATION_FINISHED("key_rotation.finished"),
+  /** A rotation was refused: reason {@code rotation_in_progress}. */
+  KEY_ROTATION_REFUSED("key_rotation.refused");
 
   private final String wireName;
 

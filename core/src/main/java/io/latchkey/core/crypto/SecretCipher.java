@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * binds a ciphertext to its row (e.g. the method ID), so a sealed secret copied to another row does
  * not open. A fresh random 96-bit nonce per seal.
  */
-public final class SecretCipher {
+public final class SecretCipher implements SecretSealer {
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
 
@@ -71,6 +71,7 @@ public final class SecretCipher {
     }
   }
 
+  @Override
   public Sealed seal(byte[] plaintext, String associatedData) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);
@@ -93,6 +94,7 @@ public final class SecretCipher {
    * @throws IllegalStateException if the key is unknown or the value was tampered with or belongs
    *     to another row
    */
+  @Override
   public byte[] open(Sealed sealed, String associatedData) {
     SecretKey key = keys.get(sealed.keyId());
     if (key == null) {

@@ -87,6 +87,7 @@ public final class Diagnostician {
     registrationLinkRefused(timeline).ifPresent(findings::add);
     passwordRejected(timeline).ifPresent(findings::add);
     passwordChanged(timeline).ifPresent(findings::add);
+    keyRotationRefused(timeline).ifPresent(findings::add);
     return new Diagnosis(id, timeline, findings);
   }
 
@@ -189,6 +190,31 @@ public final class Diagnostician {
                     refusal.at().toString(),
                     refusal.detail())),
             List.of(Text.of(reason + ".remedy")),
+            refusals));
+  }
+
+  /** A rotation of the data key asked for while another one was still running. */
+  private Optional<Finding> keyRotationRefused(List<AuditEvent> timeline) {
+    List<AuditEvent> refusals =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.KEY_ROTATION_REFUSED
+                    && e.reason().equals("rotation_in_progress"));
+    if (refusals.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent refusal = refusals.getFirst();
+    return Optional.of(
+        new Finding(
+            "rotation_in_progress",
+            List.of(
+                Text.of(
+                    "rotation_in_progress.cause",
+                    refusal.actor(),
+                    refusal.at().toString(),
+                    refusal.detail())),
+            List.of(Text.of("rotation_in_progress.remedy")),
             refusals));
   }
 

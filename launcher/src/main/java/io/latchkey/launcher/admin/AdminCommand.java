@@ -74,7 +74,8 @@ import tools.jackson.databind.json.JsonMapper;
       AuditCommand.class,
       DiagnoseCommand.class,
       PolicyCommand.class,
-      CreateMetricsTokenCommand.class
+      CreateMetricsTokenCommand.class,
+      RotateKeyCommand.class
     })
 public final class AdminCommand implements Callable<Integer> {
   static final String SERVER_VARIABLE = "LATCHKEY_SERVER";

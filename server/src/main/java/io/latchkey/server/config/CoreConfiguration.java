@@ -28,10 +28,12 @@ import io.latchkey.core.user.SignInThrottleRepository;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.verification.Lockout;
 import io.latchkey.core.verification.VerificationService;
+import io.latchkey.store.DataKeys;
 import io.latchkey.store.JdbcApiKeyRepository;
 import io.latchkey.store.JdbcAuditLog;
 import io.latchkey.store.JdbcBackupCodeRepository;
 import io.latchkey.store.JdbcEnrollmentRepository;
+import io.latchkey.store.JdbcKeyRotations;
 import io.latchkey.store.JdbcMethodRepository;
 import io.latchkey.store.JdbcNoticeRepository;
 import io.latchkey.store.JdbcRegistrationLinkRepository;
@@ -41,6 +43,7 @@ import io.latchkey.store.JdbcUserRepository;
 import io.latchkey.store.KeyFile;
 import io.latchkey.store.SpringTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,9 +74,42 @@ public class CoreConfiguration {
     return new SecureRandom();
   }
 
+  /**
+   * The envelope key ring (issue 14): the key file's keys wrap the data keys in the database. The
+   * first start creates the first data key. A key file that cannot be used stops the start with one
+   * clear message ({@link KeyFileCheck}).
+   */
   @Bean
-  SecretCipher secretCipher(LatchkeyProperties properties, SecureRandom random) {
-    return KeyFile.loadOrCreate(KeyFile.defaultLocation(properties.data()), random).cipher(random);
+  DataKeys dataKeys(
+      LatchkeyProperties properties,
+      SecureRandom random,
+      JdbcClient jdbc,
+      Transactions transactions,
+      Clock clock) {
+    Path file = KeyFile.defaultLocation(properties.data()).toAbsolutePath().normalize();
+    KeyFile keys;
+    try {
+      keys = KeyFile.loadOrCreate(file, random);
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new KeyFileCheck.Refused(file, e);
+    }
+    DataKeys dataKeys = new DataKeys(jdbc, keys, random, clock);
+    dataKeys.ensureSealingKey(transactions);
+    return dataKeys;
+  }
+
+  @Bean
+  JdbcKeyRotations keyRotations(JdbcClient jdbc, DataKeys keys, Transactions transactions) {
+    return new JdbcKeyRotations(jdbc, keys, transactions);
+  }
+
+  /**
+   * The key file's current key, for derivations that must be the same on every node (push
+   * activation codes); secrets at rest are sealed by {@link DataKeys}.
+   */
+  @Bean
+  SecretCipher secretCipher(DataKeys dataKeys) {
+    return dataKeys.fileCipher();
   }
 
   /** Backup codes' lighter Argon2id (see {@link BackupCodes#HASH_MEMORY_KIB} for why). */
@@ -128,12 +164,12 @@ public class CoreConfiguration {
 
   @Bean
   TotpCredentialRepository totpCredentialRepository(
-      JdbcClient jdbc, SecretCipher cipher, Transactions transactions) {
+      JdbcClient jdbc, DataKeys cipher, Transactions transactions) {
     return new JdbcTotpCredentialRepository(jdbc, cipher, transactions);
   }
 
   @Bean
-  EnrollmentRepository enrollmentRepository(JdbcClient jdbc, SecretCipher cipher) {
+  EnrollmentRepository enrollmentRepository(JdbcClient jdbc, DataKeys cipher) {
     return new JdbcEnrollmentRepository(jdbc, cipher);
   }
 
