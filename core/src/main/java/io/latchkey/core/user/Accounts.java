@@ -6,6 +6,7 @@ import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.error.RetryLater;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
@@ -16,6 +17,15 @@ import java.util.Optional;
  */
 public final class Accounts {
   public static final String ADMIN = "admin";
+
+  /**
+   * The audit reason of a sign-in refused by {@link SignInThrottle} (the detail says which window).
+   */
+  public static final String THROTTLED = "throttled";
+
+  /** The audit reason of a sign-in refused because every hashing permit was in use. */
+  public static final String HASHING_BUSY = "hashing_busy";
+
   private static final char[] PASSWORD_ALPHABET =
       "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
@@ -127,11 +137,15 @@ public final class Accounts {
 
   /**
    * Checks a username and password. Unknown users and wrong passwords are one failure, with the
-   * same work done, so neither the answer nor its timing tells which (SECURITY-TESTS A5). Failures
-   * slow down further tries of the name, known or not ({@link SignInThrottle}); while the name
-   * waits, every try is refused without checking the password.
+   * same work done (exactly one hash), so neither the answer nor its timing tells which
+   * (SECURITY-TESTS A5). Before the hash, {@link SignInThrottle} takes one attempt for the name
+   * from the client's address, for the address and for the server; a full window refuses the
+   * attempt without checking the password. The right password from another address is never held up
+   * by failures from this one (issue 14).
    *
-   * @throws LatchkeyException {@code unauthorized}, or {@code rate_limited} while the name waits
+   * @throws LatchkeyException {@code unauthorized}; or {@code rate_limited} ({@link
+   *     io.latchkey.core.error.RetryLater}, with how long to wait) while a window is full or every
+   *     hashing permit is in use
    */
   public User signIn(String typedUsername, String password, RequestContext context) {
     return checkPassword(typedUsername, password, context, true);
@@ -152,24 +166,35 @@ public final class Accounts {
     try {
       username = Optional.of(Username.of(typedUsername));
     } catch (LatchkeyException e) {
-      // No account can have an impossible name, so there is nothing to guess and nothing to count.
+      // No account can have an impossible name: nothing to guess for the name, but the address
+      // and the server still count the attempt.
       username = Optional.empty();
     }
     Optional<User> user = username.flatMap(users::findByUsername);
-    if (username.isPresent() && throttle.isDelayed(username.get())) {
-      auditRefusal(user, typedUsername, context, "throttled");
-      throw new LatchkeyException(ErrorCode.RATE_LIMITED, "too many failed sign-ins: wait");
+    SignInThrottle.Claim claim;
+    try {
+      claim = throttle.claim(username, context.ip());
+    } catch (SignInThrottle.Throttled e) {
+      auditRefusal(user, typedUsername, context, THROTTLED, e.detail());
+      throw e;
     }
     Optional<String> stored = user.flatMap(u -> users.passwordHash(u.id()));
     // Unknown users and users without a password are checked against a dummy hash: same work.
-    boolean matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
+    boolean matches;
+    try {
+      matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
+    } catch (RetryLater busy) {
+      // Not checked at all (every hashing permit in use): the attempt is given back.
+      claim.refund();
+      auditRefusal(user, typedUsername, context, HASHING_BUSY, busy.detail());
+      throw busy;
+    }
     if (user.isEmpty() || stored.isEmpty() || !matches) {
-      username.ifPresent(throttle::failed);
       auditRefusal(
-          user, typedUsername, context, user.isEmpty() ? "unknown_user" : "wrong_password");
+          user, typedUsername, context, user.isEmpty() ? "unknown_user" : "wrong_password", "");
       throw new LatchkeyException(ErrorCode.UNAUTHORIZED, "wrong username or password");
     }
-    throttle.succeeded(username.get());
+    claim.succeeded();
     if (auditSuccess) {
       audit.record(
           AuditEvent.of(AuditEventType.SIGN_IN_SUCCEEDED, context, clock.instant())
@@ -181,11 +206,16 @@ public final class Accounts {
 
   /** The true reason goes to the audit log; the caller learns only the error code. */
   private void auditRefusal(
-      Optional<User> user, String typedUsername, RequestContext context, String reason) {
+      Optional<User> user,
+      String typedUsername,
+      RequestContext context,
+      String reason,
+      String detail) {
     audit.record(
         AuditEvent.of(AuditEventType.SIGN_IN_FAILED, context, clock.instant())
             .user(user.map(User::id).orElse(null), typedUsername)
             .failure(reason)
+            .detail(detail)
             .build());
   }
 
