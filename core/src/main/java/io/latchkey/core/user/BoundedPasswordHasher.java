@@ -20,6 +20,8 @@ public final class BoundedPasswordHasher implements PasswordHasher {
   private final PasswordHasher hasher;
   private final Semaphore permits;
   private final int size;
+  private final java.util.concurrent.atomic.LongAdder refusals =
+      new java.util.concurrent.atomic.LongAdder();
 
   /**
    * @param permits hashes that may run at once, at least 1 (the server's default: its cores)
@@ -75,7 +77,13 @@ public final class BoundedPasswordHasher implements PasswordHasher {
     return size - permits.availablePermits();
   }
 
+  /** Checks and hashes refused so far because every permit was in use. */
+  public long refusals() {
+    return refusals.sum();
+  }
+
   private Busy busy() {
+    refusals.increment();
     return new Busy(size);
   }
 

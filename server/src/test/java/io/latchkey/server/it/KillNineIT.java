@@ -61,7 +61,8 @@ import tools.jackson.databind.JsonNode;
  * <p>The test's clock is a file ({@link FileClock}) that the server in the child process reads, so
  * time is the same before and after the restart however long the restart takes.
  *
- * <p>An embedded-database test by nature: server/pom.xml leaves it out of the postgres execution of the suite.
+ * <p>An embedded-database test by nature: server/pom.xml leaves it out of the postgres execution of
+ * the suite.
  */
 class KillNineIT {
   private static final String PASSWORD = UserApiClient.PASSWORD;
