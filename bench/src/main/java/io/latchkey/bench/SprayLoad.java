@@ -33,16 +33,17 @@ import java.util.regex.Pattern;
  *       {@code --spray-from}, each to one of {@code --names} made-up names, and every tenth to the
  *       owner's name, without waiting for answers (a spray does not slow down when the server
  *       does);
- *   <li>signs the owner in through the browser form ({@code GET}/{@code POST /login}) with the right
- *       password every {@code --owner-every} from {@code --owner-from}; a redirect is a success;
+ *   <li>signs the owner in through the browser form ({@code GET}/{@code POST /login}) with the
+ *       right password every {@code --owner-every} from {@code --owner-from}; a redirect is a
+ *       success;
  *   <li>polls {@code GET /api/v1/device/time} every {@code --time-every} from loopback, one at a
  *       time, and times each answer.
  * </ul>
  *
  * <p>The addresses travel in {@code X-Forwarded-For}: run the server with loopback as a trusted
- * proxy. Before the run it signs the administrator in ({@link AdminAuth}: the bootstrap password,
- * a TOTP factor registered on first use and kept in {@code --secret-file}) and creates the owner.
- * It only talks to the given base URL, which must be on loopback.
+ * proxy. Before the run it signs the administrator in ({@link AdminAuth}: the bootstrap password, a
+ * TOTP factor registered on first use and kept in {@code --secret-file}) and creates the owner. It
+ * only talks to the given base URL, which must be on loopback.
  */
 public final class SprayLoad {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]*)\"");
@@ -61,8 +62,10 @@ public final class SprayLoad {
     int names = Integer.parseInt(options.getOrDefault("names", "120"));
     String sprayFrom = options.getOrDefault("spray-from", "203.0.113.7");
     String ownerFrom = options.getOrDefault("owner-from", "198.51.100.20");
-    Duration ownerEvery = Duration.ofMillis(Long.parseLong(options.getOrDefault("owner-every-ms", "1000")));
-    Duration timeEvery = Duration.ofMillis(Long.parseLong(options.getOrDefault("time-every-ms", "100")));
+    Duration ownerEvery =
+        Duration.ofMillis(Long.parseLong(options.getOrDefault("owner-every-ms", "1000")));
+    Duration timeEvery =
+        Duration.ofMillis(Long.parseLong(options.getOrDefault("time-every-ms", "100")));
     String owner = options.getOrDefault("owner", "carol");
     String ownerPassword = options.getOrDefault("owner-password", "carol's long passphrase");
     String adminPassword =
@@ -76,7 +79,8 @@ public final class SprayLoad {
 
     SoakHttp admin = new SoakHttp(base, 50, new SoakStats());
     AdminAuth auth =
-        AdminAuth.connect(admin, "admin", adminPassword, new Deadline(Duration.ofMinutes(5)), secretFile);
+        AdminAuth.connect(
+            admin, "admin", adminPassword, new Deadline(Duration.ofMinutes(5)), secretFile);
     SoakHttp.Answer created =
         admin.send(
             "admin.create-user",
@@ -182,7 +186,8 @@ public final class SprayLoad {
     System.out.println("  answers: " + new TreeMap<>(sprayOutcomes));
     System.out.println("  Retry-After on 429: " + new TreeMap<>(retryAfter));
     System.out.println(
-        "  latency: " + Latencies.ofNanos(sprayNanos.stream().mapToLong(Long::longValue).toArray()).text());
+        "  latency: "
+            + Latencies.ofNanos(sprayNanos.stream().mapToLong(Long::longValue).toArray()).text());
     System.out.println(
         "owner "
             + owner

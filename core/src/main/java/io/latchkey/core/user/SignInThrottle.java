@@ -31,9 +31,24 @@ import java.util.regex.Pattern;
 public final class SignInThrottle {
   private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
 
+  /** Refusals remembered on this node at most; past it, the ones that are over are dropped. */
+  static final int MAX_REMEMBERED = 10_000;
+
   private final SignInThrottleRepository attempts;
   private final SignInThrottlePolicy policy;
   private final Clock clock;
+
+  /**
+   * Windows the database found full, until they end: later attempts on this node are refused
+   * without a round trip, so a spray that keeps hammering a full window costs no database write
+   * (issue 14's benchmark). Only a refusal the database made is remembered, and only until its
+   * window ends, so this never admits more than the database would; at worst an attempt given back
+   * meanwhile (a success elsewhere) is not reused before the window ends.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Bucket, Full> full =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Full(Instant until, int attempts) {}
 
   public SignInThrottle(
       SignInThrottleRepository attempts, SignInThrottlePolicy policy, Clock clock) {
@@ -59,6 +74,21 @@ public final class SignInThrottle {
     buckets.add(Bucket.address(address));
     buckets.add(Bucket.GLOBAL);
     Instant now = clock.instant();
+    for (Bucket bucket : buckets) {
+      Full known = full.get(bucket);
+      if (known != null) {
+        if (now.isBefore(known.until())) {
+          SignInThrottlePolicy.Limit limit = policy.limit(bucket.scope());
+          throw new Throttled(
+              bucket.scope(),
+              address,
+              known.attempts(),
+              limit,
+              Duration.between(now, known.until()));
+        }
+        full.remove(bucket, known);
+      }
+    }
     List<Bucket> taken = new ArrayList<>(3);
     for (Bucket bucket : buckets) {
       SignInThrottlePolicy.Limit limit = policy.limit(bucket.scope());
@@ -88,6 +118,11 @@ public final class SignInThrottle {
   private Throttled refusal(
       Bucket bucket, String address, SignInThrottlePolicy.Limit limit, Instant now) {
     Optional<SignInThrottleRepository.Window> window = attempts.find(bucket);
+    window
+        .filter(w -> w.attempts() >= limit.attempts())
+        .map(w -> w.openedAt().plus(limit.window()))
+        .filter(now::isBefore)
+        .ifPresent(until -> remember(bucket, new Full(until, limit.attempts())));
     int counted = window.map(SignInThrottleRepository.Window::attempts).orElse(limit.attempts());
     Duration wait =
         window
@@ -95,6 +130,17 @@ public final class SignInThrottle {
             .filter(d -> !d.isNegative() && !d.isZero())
             .orElse(Duration.ofSeconds(1));
     return new Throttled(bucket.scope(), address, counted, limit, wait);
+  }
+
+  private void remember(Bucket bucket, Full refusal) {
+    if (full.size() >= MAX_REMEMBERED) {
+      Instant now = clock.instant();
+      full.values().removeIf(f -> !now.isBefore(f.until()));
+      if (full.size() >= MAX_REMEMBERED) {
+        full.clear();
+      }
+    }
+    full.put(bucket, refusal);
   }
 
   /**
@@ -144,12 +190,16 @@ public final class SignInThrottle {
         } else {
           attempts.refund(bucket);
         }
+        full.remove(bucket);
       }
     }
 
     /** The check did not run (no hashing capacity): nothing stays counted. */
     public void refund() {
-      taken.forEach(attempts::refund);
+      for (Bucket bucket : taken) {
+        attempts.refund(bucket);
+        full.remove(bucket);
+      }
     }
   }
 

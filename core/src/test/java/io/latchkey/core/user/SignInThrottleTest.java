@@ -206,6 +206,29 @@ class SignInThrottleTest {
   }
 
   @Test
+  void aFullWindowIsRefusedWithoutAskingTheStoreAgainUntilItEnds() {
+    for (int i = 0; i < 50; i++) {
+      attempt("name" + i, WRONG, ATTACKER);
+    }
+    assertThat(attempt("name50", WRONG, ATTACKER)).isEqualTo("rate_limited");
+    int stored = attempts.size();
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(attempt("other" + i, WRONG, ATTACKER)).isEqualTo("rate_limited");
+    }
+
+    // No name-and-address window was even opened for the hundred: the address was known full.
+    assertThat(attempts.size()).isEqualTo(stored);
+    LatchkeyException refused =
+        assertRefused(
+            () -> accounts.signIn("late", WRONG, Requests.from("late", ATTACKER)),
+            ErrorCode.RATE_LIMITED);
+    assertThat(((RetryLater) refused).retryAfter()).isEqualTo(WINDOW);
+    clock.advance(WINDOW);
+    assertThat(attempt("other0", WRONG, ATTACKER)).isEqualTo("unauthorized");
+  }
+
+  @Test
   void aSuccessForgetsTheNamesFailuresFromThatAddressAndGivesItsAttemptBack() {
     accounts.create("alice", null, PASSWORD, false, Requests.by("root"));
     for (int i = 0; i < 9; i++) {
