@@ -171,23 +171,52 @@ public final class Accounts {
       username = Optional.empty();
     }
     Optional<User> user = username.flatMap(users::findByUsername);
-    SignInThrottle.Claim claim;
+    Optional<Username> name = username;
+    // A window this node already knows is full refuses at once, without a permit or a write.
+    Optional<SignInThrottle.Throttled> full = throttle.knownFull(name, context.ip());
+    if (full.isPresent()) {
+      auditRefusal(user, typedUsername, context, THROTTLED, full.get().detail());
+      throw full.get();
+    }
+    User signedIn;
     try {
-      claim = throttle.claim(username, context.ip());
+      signedIn = hasher.withPermit(() -> check(name, user, password, typedUsername, context));
     } catch (SignInThrottle.Throttled e) {
       auditRefusal(user, typedUsername, context, THROTTLED, e.detail());
       throw e;
+    } catch (RetryLater busy) {
+      // Not checked at all (every hashing permit in use): nothing was counted.
+      auditRefusal(user, typedUsername, context, HASHING_BUSY, busy.detail());
+      throw busy;
     }
+    if (auditSuccess) {
+      audit.record(
+          AuditEvent.of(AuditEventType.SIGN_IN_SUCCEEDED, context, clock.instant())
+              .user(signedIn.id(), signedIn.username().value())
+              .build());
+    }
+    return signedIn;
+  }
+
+  /**
+   * The throttle's attempts, then exactly one hash, with the hashing permit held: the user on the
+   * right password, else {@code unauthorized} (audited) with the attempts kept.
+   */
+  private User check(
+      Optional<Username> username,
+      Optional<User> user,
+      String password,
+      String typedUsername,
+      RequestContext context) {
+    SignInThrottle.Claim claim = throttle.claim(username, context.ip());
     Optional<String> stored = user.flatMap(u -> users.passwordHash(u.id()));
     // Unknown users and users without a password are checked against a dummy hash: same work.
     boolean matches;
     try {
       matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
-    } catch (RetryLater busy) {
-      // Not checked at all (every hashing permit in use): the attempt is given back.
+    } catch (RuntimeException notChecked) {
       claim.refund();
-      auditRefusal(user, typedUsername, context, HASHING_BUSY, busy.detail());
-      throw busy;
+      throw notChecked;
     }
     if (user.isEmpty() || stored.isEmpty() || !matches) {
       auditRefusal(
@@ -195,12 +224,6 @@ public final class Accounts {
       throw new LatchkeyException(ErrorCode.UNAUTHORIZED, "wrong username or password");
     }
     claim.succeeded();
-    if (auditSuccess) {
-      audit.record(
-          AuditEvent.of(AuditEventType.SIGN_IN_SUCCEEDED, context, clock.instant())
-              .user(user.get().id(), user.get().username().value())
-              .build());
-    }
     return user.get();
   }
 

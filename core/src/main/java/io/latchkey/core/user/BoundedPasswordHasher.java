@@ -20,6 +20,10 @@ public final class BoundedPasswordHasher implements PasswordHasher {
   private final PasswordHasher hasher;
   private final Semaphore permits;
   private final int size;
+
+  /** Set while this thread holds a permit taken by {@link #withPermit}. */
+  private final ThreadLocal<Boolean> holding = new ThreadLocal<>();
+
   private final java.util.concurrent.atomic.LongAdder refusals =
       new java.util.concurrent.atomic.LongAdder();
 
@@ -37,6 +41,9 @@ public final class BoundedPasswordHasher implements PasswordHasher {
 
   @Override
   public String hash(CharSequence password) {
+    if (holding.get() != null) {
+      return hasher.hash(password);
+    }
     try {
       if (!permits.tryAcquire(HASH_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw busy();
@@ -57,12 +64,38 @@ public final class BoundedPasswordHasher implements PasswordHasher {
    */
   @Override
   public boolean matches(CharSequence password, String storedHash) {
+    if (holding.get() != null) {
+      return hasher.matches(password, storedHash);
+    }
     if (!permits.tryAcquire()) {
       throw busy();
     }
     try {
       return hasher.matches(password, storedHash);
     } finally {
+      permits.release();
+    }
+  }
+
+  /**
+   * Takes a permit for the whole of {@code work} (the sign-in's throttle check and its one hash),
+   * so a check that would find no room to hash is refused before it writes anything.
+   *
+   * @throws Busy at once when every permit is taken
+   */
+  @Override
+  public <T> T withPermit(java.util.function.Supplier<T> work) {
+    if (holding.get() != null) {
+      return work.get();
+    }
+    if (!permits.tryAcquire()) {
+      throw busy();
+    }
+    holding.set(Boolean.TRUE);
+    try {
+      return work.get();
+    } finally {
+      holding.remove();
       permits.release();
     }
   }

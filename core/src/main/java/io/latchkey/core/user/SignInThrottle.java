@@ -69,28 +69,13 @@ public final class SignInThrottle {
    */
   public Claim claim(Optional<Username> username, String ip) {
     String address = addressOf(ip);
-    List<Bucket> buckets = new ArrayList<>(3);
-    username.ifPresent(name -> buckets.add(Bucket.nameAndAddress(name, address)));
-    buckets.add(Bucket.address(address));
-    buckets.add(Bucket.GLOBAL);
-    Instant now = clock.instant();
-    for (Bucket bucket : buckets) {
-      Full known = full.get(bucket);
-      if (known != null) {
-        if (now.isBefore(known.until())) {
-          SignInThrottlePolicy.Limit limit = policy.limit(bucket.scope());
-          throw new Throttled(
-              bucket.scope(),
-              address,
-              known.attempts(),
-              limit,
-              Duration.between(now, known.until()));
-        }
-        full.remove(bucket, known);
-      }
+    Optional<Throttled> known = knownFull(username, ip);
+    if (known.isPresent()) {
+      throw known.get();
     }
+    Instant now = clock.instant();
     List<Bucket> taken = new ArrayList<>(3);
-    for (Bucket bucket : buckets) {
+    for (Bucket bucket : buckets(username, address)) {
       SignInThrottlePolicy.Limit limit = policy.limit(bucket.scope());
       if (!attempts.claim(bucket, limit.attempts(), now, limit.window())) {
         taken.forEach(attempts::refund);
@@ -99,6 +84,42 @@ public final class SignInThrottle {
       taken.add(bucket);
     }
     return new Claim(taken);
+  }
+
+  /**
+   * The refusal {@link #claim} would make without asking the store: a window of this attempt that
+   * the store found full earlier, and that has not ended yet. Changes nothing.
+   */
+  public Optional<Throttled> knownFull(Optional<Username> username, String ip) {
+    if (full.isEmpty()) {
+      return Optional.empty();
+    }
+    String address = addressOf(ip);
+    Instant now = clock.instant();
+    for (Bucket bucket : buckets(username, address)) {
+      Full known = full.get(bucket);
+      if (known != null) {
+        if (now.isBefore(known.until())) {
+          return Optional.of(
+              new Throttled(
+                  bucket.scope(),
+                  address,
+                  known.attempts(),
+                  policy.limit(bucket.scope()),
+                  Duration.between(now, known.until())));
+        }
+        full.remove(bucket, known);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Bucket> buckets(Optional<Username> username, String address) {
+    List<Bucket> buckets = new ArrayList<>(3);
+    username.ifPresent(name -> buckets.add(Bucket.nameAndAddress(name, address)));
+    buckets.add(Bucket.address(address));
+    buckets.add(Bucket.GLOBAL);
+    return buckets;
   }
 
   /**
