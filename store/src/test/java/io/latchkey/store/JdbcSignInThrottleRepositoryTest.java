@@ -2,94 +2,135 @@ package io.latchkey.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.core.user.SignInThrottleRepository.Failures;
+import io.latchkey.core.user.SignInThrottleRepository.Bucket;
+import io.latchkey.core.user.SignInThrottleRepository.Window;
 import io.latchkey.core.user.Username;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class JdbcSignInThrottleRepositoryTest extends StoreTest {
-  private static final Username ALICE = Username.of("alice");
+  private static final Duration WINDOW = Duration.ofMinutes(15);
+  private static final String ATTACKER = "203.0.113.7";
+  private static final Bucket ALICE = Bucket.nameAndAddress(Username.of("alice"), ATTACKER);
 
-  private JdbcSignInThrottleRepository failures;
+  private JdbcSignInThrottleRepository attempts;
 
   @BeforeEach
   void repository() {
-    failures = new JdbcSignInThrottleRepository(jdbc);
+    attempts = new JdbcSignInThrottleRepository(jdbc);
   }
 
   @Test
-  void aNameWithoutFailuresHasNoRow() {
-    assertThat(failures.find(ALICE)).isEmpty();
+  void aBucketWithoutAttemptsHasNoRow() {
+    assertThat(attempts.find(ALICE)).isEmpty();
   }
 
   @Test
-  void failuresCountUpAndKeepTheLatestMoment() {
-    failures.recordFailure(ALICE, T0);
-    assertThat(failures.find(ALICE)).contains(new Failures(1, T0));
+  void claimsCountUpToTheLimitInTheWindowThatOpenedWithTheFirst() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(attempts.claim(ALICE, 3, T0.plusSeconds(i), WINDOW)).isTrue();
+    }
 
-    failures.recordFailure(ALICE, T0.plusSeconds(5));
-    failures.recordFailure(ALICE, T0.plusSeconds(7));
-
-    assertThat(failures.find(ALICE)).contains(new Failures(3, T0.plusSeconds(7)));
+    assertThat(attempts.claim(ALICE, 3, T0.plusSeconds(10), WINDOW)).isFalse();
+    assertThat(attempts.find(ALICE)).contains(new Window(3, T0));
+    // The window is over 15 minutes after it opened: a new one opens with this claim.
+    assertThat(attempts.claim(ALICE, 3, T0.plus(WINDOW).minusMillis(1), WINDOW)).isFalse();
+    assertThat(attempts.claim(ALICE, 3, T0.plus(WINDOW), WINDOW)).isTrue();
+    assertThat(attempts.find(ALICE)).contains(new Window(1, T0.plus(WINDOW)));
   }
 
   @Test
-  void aFailureStampedEarlierByAnotherNodeDoesNotMoveTheLatestMomentBack() {
-    failures.recordFailure(ALICE, T0.plusSeconds(10));
+  void aRefundGivesOneAttemptBackButNeverGoesBelowZero() {
+    attempts.claim(ALICE, 2, T0, WINDOW);
+    attempts.claim(ALICE, 2, T0, WINDOW);
+    assertThat(attempts.claim(ALICE, 2, T0, WINDOW)).isFalse();
 
-    failures.recordFailure(ALICE, T0);
-
-    assertThat(failures.find(ALICE)).contains(new Failures(2, T0.plusSeconds(10)));
+    attempts.refund(ALICE);
+    assertThat(attempts.claim(ALICE, 2, T0, WINDOW)).isTrue();
+    for (int i = 0; i < 5; i++) {
+      attempts.refund(ALICE);
+    }
+    assertThat(attempts.find(ALICE)).contains(new Window(0, T0));
+    attempts.refund(Bucket.address("198.51.100.1"));
+    assertThat(attempts.find(Bucket.address("198.51.100.1"))).isEmpty();
   }
 
   @Test
-  void namesAreCountedApartWhetherOrNotTheUserExists() {
+  void scopesNamesAndAddressesAreCountedApart() {
     insertUser("alice");
 
-    failures.recordFailure(ALICE, T0);
-    failures.recordFailure(Username.of("nobody"), T0);
-    failures.recordFailure(Username.of("nobody"), T0);
+    attempts.claim(ALICE, 10, T0, WINDOW);
+    attempts.claim(Bucket.nameAndAddress(Username.of("nobody"), ATTACKER), 10, T0, WINDOW);
+    attempts.claim(Bucket.nameAndAddress(Username.of("NOBODY"), ATTACKER), 10, T0, WINDOW);
+    attempts.claim(Bucket.nameAndAddress(Username.of("alice"), "198.51.100.1"), 10, T0, WINDOW);
+    attempts.claim(Bucket.address(ATTACKER), 10, T0, WINDOW);
+    attempts.claim(Bucket.GLOBAL, 10, T0, WINDOW);
 
-    assertThat(failures.find(ALICE)).contains(new Failures(1, T0));
-    assertThat(failures.find(Username.of("NOBODY"))).contains(new Failures(2, T0));
+    assertThat(attempts.find(ALICE)).contains(new Window(1, T0));
+    assertThat(attempts.find(Bucket.nameAndAddress(Username.of("nobody"), ATTACKER)))
+        .contains(new Window(2, T0));
+    assertThat(attempts.find(Bucket.address(ATTACKER))).contains(new Window(1, T0));
+    assertThat(attempts.find(Bucket.GLOBAL)).contains(new Window(1, T0));
+    assertThat(attempts.find(Bucket.address("198.51.100.1"))).isEmpty();
   }
 
   @Test
-  void resetForgetsTheFailuresAndTheNextOneStartsAgainAtOne() {
-    failures.recordFailure(ALICE, T0);
-    failures.recordFailure(ALICE, T0);
+  void forgetDeletesTheBucketAndTheNextClaimOpensANewWindow() {
+    attempts.claim(ALICE, 2, T0, WINDOW);
+    attempts.claim(ALICE, 2, T0, WINDOW);
 
-    failures.reset(ALICE);
-    assertThat(failures.find(ALICE)).isEmpty();
-    failures.reset(ALICE);
+    attempts.forget(ALICE);
+    assertThat(attempts.find(ALICE)).isEmpty();
+    attempts.forget(ALICE);
 
-    failures.recordFailure(ALICE, T0.plusSeconds(1));
-    assertThat(failures.find(ALICE)).contains(new Failures(1, T0.plusSeconds(1)));
+    assertThat(attempts.claim(ALICE, 2, T0.plusSeconds(1), WINDOW)).isTrue();
+    assertThat(attempts.find(ALICE)).contains(new Window(1, T0.plusSeconds(1)));
   }
 
   @Test
-  void racingFailuresOfOneNewNameAreAllCounted() throws Exception {
-    List<Boolean> done =
-        race(
-            50,
-            () -> {
-              failures.recordFailure(ALICE, T0);
-              return true;
-            });
+  void purgeDeletesOnlyWindowsOpenedBeforeTheMoment() {
+    attempts.claim(ALICE, 2, T0, WINDOW);
+    attempts.claim(Bucket.address(ATTACKER), 2, T0.plusSeconds(60), WINDOW);
 
-    assertThat(done).hasSize(50);
-    assertThat(failures.find(ALICE)).contains(new Failures(50, T0));
-    assertThat(jdbc.sql("SELECT COUNT(*) FROM sign_in_throttle").query(Long.class).single())
+    assertThat(attempts.purgeOpenedBefore(T0.plusSeconds(60))).isEqualTo(1);
+
+    assertThat(attempts.find(ALICE)).isEmpty();
+    assertThat(attempts.find(Bucket.address(ATTACKER))).isPresent();
+  }
+
+  @Test
+  void fiftyRacingClaimsOnANewBucketAdmitExactlyTheLimit() throws Exception {
+    List<Boolean> admitted = race(50, () -> attempts.claim(ALICE, 7, T0, WINDOW));
+
+    assertThat(admitted).hasSize(50);
+    assertThat(admitted.stream().filter(a -> a)).hasSize(7);
+    assertThat(attempts.find(ALICE)).contains(new Window(7, T0));
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM sign_in_attempts").query(Long.class).single())
         .isEqualTo(1);
   }
 
   @Test
-  void theLongestCanonicalNameFits() {
-    Username longest = Username.of("\u5c71".repeat(Username.MAX_LENGTH));
+  void fiftyRacingClaimsOnAFinishedWindowOpenOneNewWindowAndAdmitExactlyTheLimit()
+      throws Exception {
+    for (int i = 0; i < 7; i++) {
+      attempts.claim(Bucket.GLOBAL, 7, T0, WINDOW);
+    }
+    List<Boolean> admitted =
+        race(50, () -> attempts.claim(Bucket.GLOBAL, 7, T0.plus(WINDOW), WINDOW));
 
-    failures.recordFailure(longest, T0);
+    assertThat(admitted.stream().filter(a -> a)).hasSize(7);
+    assertThat(attempts.find(Bucket.GLOBAL)).contains(new Window(7, T0.plus(WINDOW)));
+  }
 
-    assertThat(failures.find(longest)).contains(new Failures(1, T0));
+  @Test
+  void theLongestCanonicalNameAndAddressFit() {
+    Bucket longest =
+        Bucket.nameAndAddress(Username.of("\u5c71".repeat(Username.MAX_LENGTH)), "f".repeat(100));
+
+    attempts.claim(longest, 1, T0, WINDOW);
+
+    assertThat(attempts.find(longest)).contains(new Window(1, T0));
   }
 }

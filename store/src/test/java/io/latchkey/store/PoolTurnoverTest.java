@@ -260,12 +260,17 @@ class PoolTurnoverTest {
                     + later),
             "UPDATE enrollments SET state = 'ABANDONED'"));
     writes.put(
-        "sign_in_throttle",
+        "sign_in_attempts",
         new Writes(
             List.of(
                 insert(
-                    "sign_in_throttle (username, failures, last_failure_at)", "'alice'", "1", now)),
-            "UPDATE sign_in_throttle SET failures = 0"));
+                    "sign_in_attempts (scope, username, address, attempts, window_start)",
+                    "'name_address'",
+                    "'alice'",
+                    "'192.0.2.1'",
+                    "1",
+                    now)),
+            "UPDATE sign_in_attempts SET attempts = -1"));
     writes.put(
         "push_devices",
         new Writes(

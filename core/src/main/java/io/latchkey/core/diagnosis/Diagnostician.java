@@ -88,6 +88,7 @@ public final class Diagnostician {
     passwordRejected(timeline).ifPresent(findings::add);
     passwordChanged(timeline).ifPresent(findings::add);
     keyRotationRefused(timeline).ifPresent(findings::add);
+    signInThrottled(timeline).ifPresent(findings::add);
     return new Diagnosis(id, timeline, findings);
   }
 
@@ -307,6 +308,62 @@ public final class Diagnostician {
                 change.detail()),
             Text.of(byAdmin ? "password_set_by_admin.remedy" : "password_changed.remedy"),
             changes));
+  }
+
+  /** The {@code key=value} evidence {@link io.latchkey.core.user.SignInThrottle} records. */
+  private static final java.util.regex.Pattern EVIDENCE =
+      java.util.regex.Pattern.compile("([a-z-]+)=(\\S+)");
+
+  /**
+   * A password sign-in refused before its password was checked: a full throttle window (the name
+   * from this address, this address, or the whole server), or every hashing permit in use. The
+   * audit record's detail carries the address and the counts (issue 14).
+   */
+  private Optional<Finding> signInThrottled(List<AuditEvent> timeline) {
+    List<AuditEvent> refusals =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.SIGN_IN_FAILED
+                    && (e.reason().equals(io.latchkey.core.user.Accounts.THROTTLED)
+                        || e.reason().equals(io.latchkey.core.user.Accounts.HASHING_BUSY)));
+    if (refusals.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent refusal = refusals.getLast();
+    java.util.Map<String, String> evidence = new java.util.HashMap<>();
+    java.util.regex.Matcher m = EVIDENCE.matcher(refusal.detail());
+    while (m.find()) {
+      evidence.put(m.group(1), m.group(2));
+    }
+    if (refusal.reason().equals(io.latchkey.core.user.Accounts.HASHING_BUSY)) {
+      return Optional.of(
+          new Finding(
+              "hashing_busy",
+              Text.of(
+                  "hashing_busy.cause",
+                  refusal.ip().isEmpty() ? "?" : refusal.ip(),
+                  evidence.getOrDefault("permits", "?")),
+              Text.of("hashing_busy.remedy"),
+              refusals));
+    }
+    String scope = evidence.getOrDefault("scope", "address");
+    if (!List.of("name_address", "address", "global").contains(scope)) {
+      scope = "address";
+    }
+    String address = evidence.getOrDefault("address", refusal.ip());
+    return Optional.of(
+        new Finding(
+            "sign_in_throttled",
+            List.of(
+                Text.of(
+                    "sign_in_throttled.cause." + scope,
+                    address,
+                    evidence.getOrDefault("attempts", "?"),
+                    evidence.getOrDefault("limit", "?"),
+                    evidence.getOrDefault("window", "?"))),
+            List.of(Text.of("sign_in_throttled.remedy", address)),
+            refusals));
   }
 
   private Optional<Finding> refused(List<AuditEvent> timeline, String code) {

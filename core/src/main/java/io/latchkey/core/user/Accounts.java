@@ -6,6 +6,7 @@ import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.error.RetryLater;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
@@ -16,6 +17,15 @@ import java.util.Optional;
  */
 public final class Accounts {
   public static final String ADMIN = "admin";
+
+  /**
+   * The audit reason of a sign-in refused by {@link SignInThrottle} (the detail says which window).
+   */
+  public static final String THROTTLED = "throttled";
+
+  /** The audit reason of a sign-in refused because every hashing permit was in use. */
+  public static final String HASHING_BUSY = "hashing_busy";
+
   private static final char[] PASSWORD_ALPHABET =
       "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
@@ -135,11 +145,15 @@ public final class Accounts {
 
   /**
    * Checks a username and password. Unknown users and wrong passwords are one failure, with the
-   * same work done, so neither the answer nor its timing tells which (SECURITY-TESTS A5). Failures
-   * slow down further tries of the name, known or not ({@link SignInThrottle}); while the name
-   * waits, every try is refused without checking the password.
+   * same work done (exactly one hash), so neither the answer nor its timing tells which
+   * (SECURITY-TESTS A5). Before the hash, {@link SignInThrottle} takes one attempt for the name
+   * from the client's address, for the address and for the server; a full window refuses the
+   * attempt without checking the password. The right password from another address is never held up
+   * by failures from this one (issue 14).
    *
-   * @throws LatchkeyException {@code unauthorized}, or {@code rate_limited} while the name waits
+   * @throws LatchkeyException {@code unauthorized}; or {@code rate_limited} ({@link
+   *     io.latchkey.core.error.RetryLater}, with how long to wait) while a window is full or every
+   *     hashing permit is in use
    */
   public User signIn(String typedUsername, String password, RequestContext context) {
     return checkPassword(typedUsername, password, context, true);
@@ -160,30 +174,64 @@ public final class Accounts {
     try {
       username = Optional.of(Username.of(typedUsername));
     } catch (LatchkeyException e) {
-      // No account can have an impossible name, so there is nothing to guess and nothing to count.
+      // No account can have an impossible name: nothing to guess for the name, but the address
+      // and the server still count the attempt.
       username = Optional.empty();
     }
     Optional<User> user = username.flatMap(users::findByUsername);
-    if (username.isPresent() && throttle.isDelayed(username.get())) {
-      auditRefusal(user, typedUsername, context, "throttled");
-      throw new LatchkeyException(ErrorCode.RATE_LIMITED, "too many failed sign-ins: wait");
+    Optional<Username> name = username;
+    // A window this node already knows is full refuses at once, without a permit or a write.
+    Optional<SignInThrottle.Throttled> full = throttle.knownFull(name, context.ip());
+    if (full.isPresent()) {
+      auditRefusal(user, typedUsername, context, THROTTLED, full.get().detail());
+      throw full.get();
     }
-    Optional<String> stored = user.flatMap(u -> users.passwordHash(u.id()));
-    // Unknown users and users without a password are checked against a dummy hash: same work.
-    boolean matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
-    if (user.isEmpty() || stored.isEmpty() || !matches) {
-      username.ifPresent(throttle::failed);
-      auditRefusal(
-          user, typedUsername, context, user.isEmpty() ? "unknown_user" : "wrong_password");
-      throw new LatchkeyException(ErrorCode.UNAUTHORIZED, "wrong username or password");
+    User signedIn;
+    try {
+      signedIn = hasher.withPermit(() -> check(name, user, password, typedUsername, context));
+    } catch (SignInThrottle.Throttled e) {
+      auditRefusal(user, typedUsername, context, THROTTLED, e.detail());
+      throw e;
+    } catch (RetryLater busy) {
+      // Not checked at all (every hashing permit in use): nothing was counted.
+      auditRefusal(user, typedUsername, context, HASHING_BUSY, busy.detail());
+      throw busy;
     }
-    throttle.succeeded(username.get());
     if (auditSuccess) {
       audit.record(
           AuditEvent.of(AuditEventType.SIGN_IN_SUCCEEDED, context, clock.instant())
-              .user(user.get().id(), user.get().username().value())
+              .user(signedIn.id(), signedIn.username().value())
               .build());
     }
+    return signedIn;
+  }
+
+  /**
+   * The throttle's attempts, then exactly one hash, with the hashing permit held: the user on the
+   * right password, else {@code unauthorized} (audited) with the attempts kept.
+   */
+  private User check(
+      Optional<Username> username,
+      Optional<User> user,
+      String password,
+      String typedUsername,
+      RequestContext context) {
+    SignInThrottle.Claim claim = throttle.claim(username, context.ip());
+    Optional<String> stored = user.flatMap(u -> users.passwordHash(u.id()));
+    // Unknown users and users without a password are checked against a dummy hash: same work.
+    boolean matches;
+    try {
+      matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
+    } catch (RuntimeException notChecked) {
+      claim.refund();
+      throw notChecked;
+    }
+    if (user.isEmpty() || stored.isEmpty() || !matches) {
+      auditRefusal(
+          user, typedUsername, context, user.isEmpty() ? "unknown_user" : "wrong_password", "");
+      throw new LatchkeyException(ErrorCode.UNAUTHORIZED, "wrong username or password");
+    }
+    claim.succeeded();
     return user.get();
   }
 
@@ -192,30 +240,58 @@ public final class Accounts {
    * change it: throttled like a sign-in (a stolen session may not guess the password faster than
    * the sign-in page would let it), and a wrong one counts as a failed sign-in of the name.
    *
-   * @throws LatchkeyException {@code rate_limited} while the name waits
+   * @throws LatchkeyException {@code rate_limited} while a throttle window is full or every hashing
+   *     permit is in use
    */
   public boolean confirmPassword(User user, String password, RequestContext context) {
-    if (throttle.isDelayed(user.username())) {
-      auditRefusal(Optional.of(user), user.username().value(), context, "throttled");
-      throw new LatchkeyException(ErrorCode.RATE_LIMITED, "too many wrong passwords: wait");
+    Optional<Username> name = Optional.of(user.username());
+    Optional<SignInThrottle.Throttled> full = throttle.knownFull(name, context.ip());
+    if (full.isPresent()) {
+      auditRefusal(
+          Optional.of(user), user.username().value(), context, THROTTLED, full.get().detail());
+      throw full.get();
     }
-    Optional<String> stored = users.passwordHash(user.id());
-    boolean matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
-    if (stored.isEmpty() || !matches) {
-      throttle.failed(user.username());
-      return false;
+    try {
+      return hasher.withPermit(
+          () -> {
+            SignInThrottle.Claim claim = throttle.claim(name, context.ip());
+            Optional<String> stored = users.passwordHash(user.id());
+            boolean matches;
+            try {
+              matches = hasher.matches(password == null ? "" : password, stored.orElse(dummyHash));
+            } catch (RuntimeException notChecked) {
+              claim.refund();
+              throw notChecked;
+            }
+            if (stored.isEmpty() || !matches) {
+              // The attempt stays counted, as a wrong password at sign-in.
+              return false;
+            }
+            claim.succeeded();
+            return true;
+          });
+    } catch (SignInThrottle.Throttled e) {
+      auditRefusal(Optional.of(user), user.username().value(), context, THROTTLED, e.detail());
+      throw e;
+    } catch (RetryLater busy) {
+      auditRefusal(
+          Optional.of(user), user.username().value(), context, HASHING_BUSY, busy.detail());
+      throw busy;
     }
-    throttle.succeeded(user.username());
-    return true;
   }
 
   /** The true reason goes to the audit log; the caller learns only the error code. */
   private void auditRefusal(
-      Optional<User> user, String typedUsername, RequestContext context, String reason) {
+      Optional<User> user,
+      String typedUsername,
+      RequestContext context,
+      String reason,
+      String detail) {
     audit.record(
         AuditEvent.of(AuditEventType.SIGN_IN_FAILED, context, clock.instant())
             .user(user.map(User::id).orElse(null), typedUsername)
             .failure(reason)
+            .detail(detail)
             .build());
   }
 

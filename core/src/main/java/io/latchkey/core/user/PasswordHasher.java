@@ -5,4 +5,13 @@ public interface PasswordHasher {
   String hash(CharSequence password);
 
   boolean matches(CharSequence password, String storedHash);
+
+  /**
+   * Runs {@code work}, which hashes at most once, with the right to hash held throughout: a hasher
+   * with a bound ({@link BoundedPasswordHasher}) refuses at once when it has no room, before any of
+   * the work is done. An unbounded hasher just runs it.
+   */
+  default <T> T withPermit(java.util.function.Supplier<T> work) {
+    return work.get();
+  }
 }

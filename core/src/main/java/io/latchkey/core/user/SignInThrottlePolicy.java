@@ -3,43 +3,61 @@ package io.latchkey.core.user;
 import java.time.Duration;
 
 /**
- * How failed passwords slow down the next tries of one username: a few failures are free, then each
- * further failure doubles the wait, up to a cap. A delay, never a lock (SECURITY-TESTS B5): once it
- * has passed, the right password works again.
+ * How many password checks the server evaluates before it makes the caller wait, in three fixed
+ * windows (SECURITY-TESTS A5, B5 and issue 14). A delay, never a lock: when a window ends its count
+ * starts again, and a limit reached from one address never stops the owner signing in from another.
+ * A success gives its attempt back (it was no guess), so only failures (and checks still running)
+ * fill a window.
  *
- * @param freeFailures consecutive failures that cost no wait (default 5)
- * @param firstDelay the wait after the first failure beyond the free ones (default 1 s)
- * @param maxDelay the longest wait, however many failures (default 15 minutes)
+ * @param perNameAndAddress one username tried from one client address (default 10 per 15 minutes)
+ * @param perAddress every username tried from one client address (default 50 per 15 minutes): past
+ *     it, a spraying address waits for every name
+ * @param global every check on every node (default 1000 per minute): a ceiling on the hashing work
+ *     a spray from many addresses can cause
  */
-public record SignInThrottlePolicy(int freeFailures, Duration firstDelay, Duration maxDelay) {
+public record SignInThrottlePolicy(Limit perNameAndAddress, Limit perAddress, Limit global) {
   public static final SignInThrottlePolicy DEFAULT =
-      new SignInThrottlePolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(15));
+      new SignInThrottlePolicy(
+          new Limit(10, Duration.ofMinutes(15)),
+          new Limit(50, Duration.ofMinutes(15)),
+          new Limit(1000, Duration.ofMinutes(1)));
 
   public SignInThrottlePolicy {
-    if (freeFailures < 0) {
-      throw new IllegalArgumentException("the free failures cannot be negative");
-    }
-    if (firstDelay == null || firstDelay.isNegative() || firstDelay.isZero()) {
-      throw new IllegalArgumentException("the first delay must be positive");
-    }
-    if (maxDelay == null || maxDelay.compareTo(firstDelay) < 0) {
-      throw new IllegalArgumentException("the longest delay cannot be shorter than the first");
+    if (perNameAndAddress == null || perAddress == null || global == null) {
+      throw new IllegalArgumentException("every limit is needed");
     }
   }
 
+  /** The limit of one scope. */
+  public Limit limit(SignInThrottleRepository.Scope scope) {
+    return switch (scope) {
+      case NAME_AND_ADDRESS -> perNameAndAddress;
+      case ADDRESS -> perAddress;
+      case GLOBAL -> global;
+    };
+  }
+
   /**
-   * The wait after {@code failures} consecutive failures: none up to {@link #freeFailures}, then
-   * {@code firstDelay × 2^(failures − freeFailures − 1)}, at most {@link #maxDelay}.
+   * At most {@code attempts} checks in a window of {@code window} that opens with the first one.
+   *
+   * @param attempts at least 1
+   * @param window at least one second, at most a day
    */
-  public Duration delayAfter(int failures) {
-    if (failures <= freeFailures) {
-      return Duration.ZERO;
+  public record Limit(int attempts, Duration window) {
+    public Limit {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("a sign-in limit allows at least one attempt");
+      }
+      if (window == null
+          || window.compareTo(Duration.ofSeconds(1)) < 0
+          || window.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("a sign-in window is from 1s to 1d");
+      }
     }
-    Duration delay = firstDelay;
-    // Stops doubling at the cap, so a huge count cannot overflow.
-    for (int i = freeFailures + 1; i < failures && delay.compareTo(maxDelay) < 0; i++) {
-      delay = delay.multipliedBy(2);
+
+    @Override
+    public String toString() {
+      return attempts + " per " + window.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
-    return delay.compareTo(maxDelay) < 0 ? delay : maxDelay;
   }
 }

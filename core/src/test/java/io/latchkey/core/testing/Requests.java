@@ -14,6 +14,11 @@ public final class Requests {
     return new RequestContext(CorrelationId.random(RANDOM), "192.0.2.10", "JUnit/5 (test)", actor);
   }
 
+  /** A request of {@code actor} from the client address {@code ip}. */
+  public static RequestContext from(String actor, String ip) {
+    return new RequestContext(CorrelationId.random(RANDOM), ip, "JUnit/5 (test)", actor);
+  }
+
   /**
    * A {@link SecureRandom} whose output is fixed by {@code seed}, so secrets, and codes made from
    * them, are the same on every run.

@@ -21,9 +21,9 @@ import io.latchkey.core.totp.TotpCredentialRepository;
 import io.latchkey.core.totp.TotpMethod;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.BoundedPasswordHasher;
 import io.latchkey.core.user.PasswordHasher;
 import io.latchkey.core.user.SignInThrottle;
-import io.latchkey.core.user.SignInThrottlePolicy;
 import io.latchkey.core.user.SignInThrottleRepository;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.verification.Lockout;
@@ -116,10 +116,49 @@ public class CoreConfiguration {
   static final PasswordHasher BACKUP_CODE_HASHER =
       argon2id(BackupCodes.HASH_MEMORY_KIB, BackupCodes.HASH_ITERATIONS);
 
+  /** The plain Argon2id of passwords; {@link #accounts} runs it through the permits. */
   @Bean
   PasswordHasher passwordHasher() {
     // OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 lane.
     return argon2id(19 * 1024, 2);
+  }
+
+  /**
+   * At most {@code latchkey.sign-in.hashing-permits} password hashes at once on this node (issue
+   * 14). Hashes run are counted in {@code latchkey.password.checks} and refusals in {@code
+   * latchkey.password.busy}, so an operator sees the work a spray causes, and a test sees that
+   * every sign-in costs exactly one hash.
+   */
+  @Bean
+  BoundedPasswordHasher boundedPasswordHasher(
+      PasswordHasher passwordHasher, SignInThrottleProperties settings, MeterRegistry meters) {
+    io.micrometer.core.instrument.Counter checked =
+        io.micrometer.core.instrument.Counter.builder("latchkey.password.checks")
+            .description("password checks that ran a hash (each sign-in that was not refused)")
+            .register(meters);
+    PasswordHasher counted =
+        new PasswordHasher() {
+          @Override
+          public String hash(CharSequence password) {
+            return passwordHasher.hash(password);
+          }
+
+          @Override
+          public boolean matches(CharSequence password, String storedHash) {
+            checked.increment();
+            return passwordHasher.matches(password, storedHash);
+          }
+        };
+    BoundedPasswordHasher bounded = new BoundedPasswordHasher(counted, settings.permits());
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "latchkey.password.busy", bounded, BoundedPasswordHasher::refusals)
+        .description("password checks refused at once because every hashing permit was in use")
+        .register(meters);
+    io.micrometer.core.instrument.Gauge.builder(
+            "latchkey.password.hashing", bounded, BoundedPasswordHasher::running)
+        .description("password hashes running now, of latchkey.sign-in.hashing-permits")
+        .register(meters);
+    return bounded;
   }
 
   private static PasswordHasher argon2id(int memoryKib, int iterations) {
@@ -198,16 +237,20 @@ public class CoreConfiguration {
   }
 
   @Bean
+  SignInThrottle signInThrottle(
+      SignInThrottleRepository attempts, SignInThrottleProperties settings, Clock clock) {
+    return new SignInThrottle(attempts, settings.policy(), clock);
+  }
+
+  @Bean
   Accounts accounts(
       UserRepository users,
-      SignInThrottleRepository signInFailures,
-      PasswordHasher hasher,
+      SignInThrottle throttle,
+      BoundedPasswordHasher hasher,
       AuditLog audit,
       Clock clock,
       SecureRandom random,
       io.latchkey.core.user.PasswordRules rules) {
-    SignInThrottle throttle =
-        new SignInThrottle(signInFailures, SignInThrottlePolicy.DEFAULT, clock);
     return new Accounts(users, throttle, hasher, audit, clock, random, rules);
   }
 

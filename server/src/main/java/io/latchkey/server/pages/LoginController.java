@@ -6,6 +6,7 @@ import io.latchkey.core.user.Accounts;
 import io.latchkey.core.user.User;
 import io.latchkey.server.security.SignedInUser;
 import io.latchkey.server.web.Correlation;
+import io.latchkey.server.web.ErrorHandling;
 import io.latchkey.server.web.ErrorResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -64,6 +65,7 @@ public class LoginController {
       ErrorCode code =
           e.code() == ErrorCode.RATE_LIMITED ? ErrorCode.RATE_LIMITED : ErrorCode.UNAUTHORIZED;
       response.setStatus(code.httpStatus());
+      ErrorHandling.retryAfter(code, e, response);
       model.addAttribute("error", errors.envelope(code, request).error());
       model.addAttribute("username", username.length() > 200 ? "" : username);
       return "login";

@@ -41,6 +41,7 @@ public final class ErrorHandling {
       ErrorResponses errors) {
     ErrorEnvelope envelope = errors.envelope(code, explanations, request);
     response.setHeader("Cache-Control", "no-store");
+    retryAfter(code, null, response);
     if (ErrorResponses.isApi(request) || wantsJson(request)) {
       return ResponseEntity.status(code.httpStatus())
           .contentType(MediaType.APPLICATION_JSON)
@@ -50,6 +51,22 @@ public final class ErrorHandling {
     page.setStatus(org.springframework.http.HttpStatusCode.valueOf(code.httpStatus()));
     page.addObject("error", envelope.error());
     return page;
+  }
+
+  /** Without a wait of its own, a {@code rate_limited} answer says to come back in a minute. */
+  static final long DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+  /**
+   * Every {@code rate_limited} answer says when to come back (issue 14): the refusal's own wait
+   * when it has one ({@link io.latchkey.core.error.RetryLater}), else a minute; a {@code
+   * service_unavailable} only when its refusal says.
+   */
+  public static void retryAfter(ErrorCode code, Throwable error, HttpServletResponse response) {
+    if (error instanceof io.latchkey.core.error.RetryLater later) {
+      response.setHeader("Retry-After", Long.toString(later.retryAfterSeconds()));
+    } else if (code == ErrorCode.RATE_LIMITED && !response.containsHeader("Retry-After")) {
+      response.setHeader("Retry-After", Long.toString(DEFAULT_RETRY_AFTER_SECONDS));
+    }
   }
 
   private static boolean wantsJson(HttpServletRequest request) {
@@ -94,6 +111,7 @@ public final class ErrorHandling {
         log.debug("request refused: {} ({})", code.code(), error.getMessage());
       }
       auditRefusedSignedInUser(code, error, request);
+      retryAfter(code, error, response);
       if (error instanceof io.latchkey.core.error.LatchkeyException e
           && ErrorResponses.isApi(request)
           && callerIsAdmin()) {
@@ -201,6 +219,7 @@ public final class ErrorHandling {
       }
       Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
       boolean api = uri instanceof String s && s.startsWith("/api/");
+      retryAfter(code, exception instanceof Throwable t ? t : null, response);
       if (api) {
         return ResponseEntity.status(code.httpStatus())
             .contentType(MediaType.APPLICATION_JSON)

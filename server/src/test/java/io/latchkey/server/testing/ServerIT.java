@@ -41,6 +41,11 @@ public abstract class ServerIT {
     registry.add("server.address", () -> "127.0.0.1");
     // The tests play a reverse proxy on loopback (WizardClient.comeFrom, X-Forwarded-*).
     registry.add("latchkey.trusted-proxies", () -> "127.0.0.1,::1");
+    // Every test of the suite talks to this server from one loopback address: its per-address and
+    // global sign-in limits must not make one test's wrong passwords refuse another's. The limits
+    // themselves are tested on nodes of their own (SignInThrottleNodesIT).
+    registry.add("latchkey.sign-in.per-address", () -> "1000000");
+    registry.add("latchkey.sign-in.global", () -> "1000000");
     if (DATABASE_URL != null) {
       registry.add("spring.datasource.url", () -> DATABASE_URL);
     }

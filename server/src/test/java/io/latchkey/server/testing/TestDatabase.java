@@ -26,7 +26,7 @@ public final class TestDatabase {
   }
 
   /** A fresh PostgreSQL database for this JVM's server, or null for the embedded default. */
-  static String jdbcUrl() {
+  public static String jdbcUrl() {
     if (!postgres()) {
       return null;
     }

@@ -74,6 +74,8 @@ public final class WizardClient {
     this.base = otherBase;
   }
 
+  private java.net.http.HttpHeaders lastHeaders;
+
   /**
    * Makes the browser appear to come from {@code address}, as a trusted reverse proxy on loopback
    * would report it ({@code X-Forwarded-For}): a browser on another network than the phone.
@@ -140,11 +142,17 @@ public final class WizardClient {
     return page;
   }
 
+  /** A header of the last response this client read fully (e.g. {@code Retry-After}). */
+  public Optional<String> lastHeader(String name) {
+    return lastHeaders == null ? Optional.empty() : lastHeaders.firstValue(name);
+  }
+
   /** Sends any request with this client's cookies (for malformed-input tests). */
   public Page send(HttpRequest request) {
     try {
       HttpResponse<String> response =
           http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      lastHeaders = response.headers();
       Page page =
           new Page(
               response.statusCode(),
