@@ -356,10 +356,8 @@ class SignInThrottleNodesIT extends ServerIT {
     args.add("--latchkey.sign-in.per-name-and-address=" + PER_NAME);
     args.add("--latchkey.sign-in.per-address=" + PER_ADDRESS);
     args.add("--latchkey.sign-in.global=" + GLOBAL);
-    // Loopback is the trusted proxy that reports each client's address (before and after the
-    // trusted-proxies setting of the lead's change).
+    // Loopback is the trusted proxy that reports each client's address (X-Forwarded-For).
     args.add("--latchkey.trusted-proxies=127.0.0.1,::1");
-    args.add("--server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1");
     args.addAll(List.of(settings));
     List<Class<?>> sources = new ArrayList<>();
     sources.add(LatchkeyServerApplication.class);
