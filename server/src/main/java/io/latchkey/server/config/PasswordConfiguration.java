@@ -4,8 +4,8 @@ import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.notice.Notices;
 import io.latchkey.core.tx.Transactions;
 import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.BoundedPasswordHasher;
 import io.latchkey.core.user.PasswordChanges;
-import io.latchkey.core.user.PasswordHasher;
 import io.latchkey.core.user.PasswordRules;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.UserSessions;
@@ -26,7 +26,7 @@ public class PasswordConfiguration {
       UserRepository users,
       Accounts accounts,
       PasswordRules rules,
-      PasswordHasher hasher,
+      BoundedPasswordHasher hasher,
       Transactions transactions,
       Notices notices,
       UserSessions sessions,
