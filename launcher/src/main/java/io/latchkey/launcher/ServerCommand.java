@@ -32,7 +32,8 @@ import picocli.CommandLine.Unmatched;
       "Any other setting passes through to the server as --key=value, for example",
       "  --latchkey.registration-step-deadline=10m",
       "On first start with an empty database the administrator 'admin' is created and",
-      "its one-time password printed and written to DIR/initial-admin-password."
+      "its one-time password written to DIR/initial-admin-password (and shown on a",
+      "terminal, never in the log); it must be changed at the first sign-in."
     })
 final class ServerCommand implements Callable<Integer> {
 

@@ -297,6 +297,17 @@ public final class JdbcUserRepository implements UserRepository {
   }
 
   @Override
+  public boolean requirePasswordChange(UserId id, String passwordHash) {
+    return jdbc.sql(
+                "UPDATE users SET password_change_required = TRUE"
+                    + " WHERE id = :id AND password_hash = :hash")
+            .param("hash", text(passwordHash))
+            .param("id", id.value())
+            .update()
+        == 1;
+  }
+
+  @Override
   public boolean passwordChangeRequired(UserId id) {
     return jdbc.sql("SELECT password_change_required FROM users WHERE id = :id")
         .param("id", id.value())

@@ -93,6 +93,20 @@ class JdbcUserRepositoryTest extends StoreTest {
   }
 
   @Test
+  void aChangeIsRequiredOnlyWhileThePasswordIsTheOneThatWasRead() {
+    User dave = newUser("dave");
+    users.insert(dave, "$argon2id$first-start");
+
+    // Changed meanwhile (another node): the new password is not marked for a change.
+    assertThat(users.requirePasswordChange(dave.id(), "$argon2id$something-else")).isFalse();
+    assertThat(users.passwordChangeRequired(dave.id())).isFalse();
+    assertThat(users.requirePasswordChange(dave.id(), "$argon2id$first-start")).isTrue();
+    assertThat(users.passwordChangeRequired(dave.id())).isTrue();
+    assertThat(users.passwordHash(dave.id())).contains("$argon2id$first-start");
+    assertThat(users.requirePasswordChange(UserId.random(), "$argon2id$first-start")).isFalse();
+  }
+
+  @Test
   void searchFindsPrefixesFirstThenSubstringsOfNamesAndDisplayNames() {
     insertUser("malice");
     insertUser("alice");

@@ -66,6 +66,15 @@ public interface UserRepository {
   boolean passwordChangeRequired(UserId id);
 
   /**
+   * Requires a change of the password at the next sign-in, only while the password hash is still
+   * {@code passwordHash} (one conditional update: a change made meanwhile, on another node, is not
+   * undone).
+   *
+   * @return whether the user now has to change it
+   */
+  boolean requirePasswordChange(UserId id, String passwordHash);
+
+  /**
    * Reserves one second-factor attempt before it is evaluated: increments the failure count only
    * while the user is active and below {@code limit}, in one conditional update. False means the
    * attempt must not be evaluated (SECURITY-TESTS B2: zero overshoot under parallel guessing).

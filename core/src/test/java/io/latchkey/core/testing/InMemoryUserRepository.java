@@ -194,6 +194,15 @@ public final class InMemoryUserRepository implements UserRepository {
   }
 
   @Override
+  public synchronized boolean requirePasswordChange(UserId id, String passwordHash) {
+    if (!users.containsKey(id) || !passwordHash.equals(passwordHashes.get(id))) {
+      return false;
+    }
+    changeRequired.add(id);
+    return true;
+  }
+
+  @Override
   public synchronized boolean passwordChangeRequired(UserId id) {
     return changeRequired.contains(id);
   }

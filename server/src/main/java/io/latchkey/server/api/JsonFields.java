@@ -31,7 +31,27 @@ public final class JsonFields {
     if (text.length() > maxLength) {
       throw bad("'" + field + "' has at most " + maxLength + " characters");
     }
+    if (!wellFormed(text)) {
+      // A JSON escape such as \ud800 alone is no character: nothing stores, compares or hashes it
+      // (the Argon2 hasher threw on it, a 500 at every password field).
+      throw bad("'" + field + "' is not valid Unicode text (an unpaired surrogate)");
+    }
     return text;
+  }
+
+  /** Whether every UTF-16 surrogate of {@code text} is one half of a pair. */
+  static boolean wellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String optionalText(JsonNode body, String field, int maxLength) {

@@ -3,6 +3,7 @@ package io.latchkey.server.config;
 import io.latchkey.core.audit.CorrelationId;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.user.Accounts;
+import io.latchkey.core.user.PasswordHasher;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.Username;
@@ -40,9 +41,15 @@ public class AdminBootstrap implements ApplicationRunner {
   private final UserRepository users;
   private final LatchkeyProperties properties;
   private final SecureRandom random;
+  private final PasswordHasher hasher;
 
   public AdminBootstrap(
-      Accounts accounts, UserRepository users, LatchkeyProperties properties, SecureRandom random) {
+      Accounts accounts,
+      UserRepository users,
+      LatchkeyProperties properties,
+      SecureRandom random,
+      PasswordHasher hasher) {
+    this.hasher = hasher;
     this.accounts = accounts;
     this.users = users;
     this.properties = properties;
@@ -91,12 +98,47 @@ public class AdminBootstrap implements ApplicationRunner {
   }
 
   private void forgetIfChanged(Path file) {
-    if (Files.exists(file)
-        && users
-            .findByUsername(Username.of(Accounts.ADMIN))
-            .map(admin -> !users.passwordChangeRequired(admin.id()))
-            .orElse(true)) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    java.util.Optional<User> admin = users.findByUsername(Username.of(Accounts.ADMIN));
+    if (admin.isPresent() && !users.passwordChangeRequired(admin.get().id())) {
+      java.util.Optional<String> matched = stillInUse(file, admin.get());
+      if (matched.isPresent()) {
+        // An install from before issue 14: the administrator still signs in with the first
+        // start's password, and the file may be its only copy. It is kept, and the password must
+        // now be changed at the next sign-in (which deletes the file), as on a first start.
+        if (users.requirePasswordChange(admin.get().id(), matched.get())) {
+          LOG.info(
+              "The administrator 'admin' still has the first start's password (in {}): it must be"
+                  + " changed at the next sign-in, and the file is deleted then.",
+              file);
+        }
+        return;
+      }
       delete(file);
+    } else if (admin.isEmpty()) {
+      delete(file);
+    }
+  }
+
+  /**
+   * The administrator's password hash if the file holds that password (read, never logged); empty
+   * if the password was changed since.
+   */
+  private java.util.Optional<String> stillInUse(Path file, User admin) {
+    java.util.Optional<String> stored = users.passwordHash(admin.id());
+    if (stored.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      String password = Files.readString(file, StandardCharsets.UTF_8).strip();
+      return !password.isEmpty() && hasher.matches(password, stored.get())
+          ? stored
+          : java.util.Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot read {} ({}).", file, e.getClass().getSimpleName());
+      return java.util.Optional.empty();
     }
   }
 

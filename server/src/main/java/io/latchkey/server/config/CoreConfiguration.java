@@ -171,6 +171,15 @@ public class CoreConfiguration {
 
       @Override
       public boolean matches(CharSequence password, String storedHash) {
+        if (password != null
+            && !java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(password)) {
+          // An unpaired surrogate cannot be encoded (Argon2 threw): no password has one, so it
+          // matches nothing, after the same work as any other try.
+          if (storedHash != null) {
+            encoder.matches(password.toString().replaceAll("\\p{Cs}", "\uFFFD"), storedHash);
+          }
+          return false;
+        }
         return storedHash != null && encoder.matches(password, storedHash);
       }
     };

@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,42 @@ class FirstAdminPasswordIT {
     try (ServerProcess restarted = ServerProcess.start(data, null, List.of())) {
       assertThat(file).doesNotExist();
       assertThat(restarted.output()).doesNotContain(initial);
+    }
+  }
+
+  /**
+   * An install from before issue 14 (migration V11 gives everyone password_change_required false)
+   * whose administrator still uses the first start's password, kept only in the file: the upgrade
+   * must neither delete that only copy nor leave the "one-time" password valid for ever. The file
+   * stays and the password must be changed at the next sign-in (security review of issue 14).
+   */
+  @Test
+  void afterAnUpgradeTheFirstStartsPasswordStillInUseMustBeChangedAndItsFileStays()
+      throws Exception {
+    Path file = data.resolve("initial-admin-password");
+    String initial;
+    try (ServerProcess server = ServerProcess.start(data, null, List.of())) {
+      initial = Files.readString(file).strip();
+    }
+    // The database as an install of before issue 14 left it.
+    try (Connection db =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + data.resolve("db").resolve("latchkey") + ";USER=latchkey");
+        Statement sql = db.createStatement()) {
+      assertThat(
+              sql.executeUpdate(
+                  "UPDATE users SET password_change_required = FALSE WHERE username = 'admin'"))
+          .isEqualTo(1);
+    }
+
+    try (ServerProcess upgraded = ServerProcess.start(data, null, List.of())) {
+      assertThat(file).as("the only copy of the administrator's password").exists();
+      WizardClient browser = new WizardClient(upgraded.base());
+      browser.signInOrFail("admin", initial);
+      assertThat(browser.get("/admin").redirectPath()).isEqualTo("/account/password");
+      browser.changeRequiredPassword(OWN);
+      assertThat(file).doesNotExist();
+      assertThat(upgraded.output()).doesNotContain(initial).doesNotContain(OWN);
     }
   }
 

@@ -117,6 +117,25 @@ class TrustedProxiesIT extends ServerIT {
     assertThat(location(planted)).isEqualTo("/login");
   }
 
+  /**
+   * Behind the proxy's TLS every redirect stays on https (security review of issue 14): Tomcat
+   * built absolute Locations from its own plain-HTTP connection, so a browser was sent to
+   * http://HOST/... (no __Host- cookie there, and a plain-text hop a network attacker can answer).
+   */
+  @Test
+  void behindTlsARedirectNeverLeadsToPlainHttp() throws Exception {
+    // (Java's HTTP client sets the Host header itself: the proxy's public name is the loopback.)
+    Map<String, String> https = Map.of("X-Forwarded-Proto", "https");
+    URI page = URI.create("https://127.0.0.1/account");
+    for (String path : List.of("/account", "/", "/admin", "/account/password")) {
+      HttpResponse<String> response = send(baseUrl(), path, https);
+      assertThat(response.statusCode()).as(path).isEqualTo(302);
+      String raw = response.headers().firstValue("Location").orElseThrow();
+      assertThat(page.resolve(raw).getScheme()).as(path + " -> " + raw).isEqualTo("https");
+      assertThat(page.resolve(raw).getHost()).as(path + " -> " + raw).isEqualTo("127.0.0.1");
+    }
+  }
+
   /** The default: no proxy is trusted, so the same headers from loopback are ignored. */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
