@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -99,12 +101,37 @@ public final class PasswordRules {
     if (length > MAX_LENGTH) {
       return Optional.of(ErrorCode.PASSWORD_TOO_LONG);
     }
-    String lower = password.toLowerCase(Locale.ROOT);
-    if (common.contains(lower)
-        || (username != null && lower.equals(username.value().toLowerCase(Locale.ROOT)))) {
+    if (guessable(password, username)) {
       return Optional.of(ErrorCode.PASSWORD_TOO_COMMON);
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether an attacker's first guesses include {@code password} (§5.1.1.2: dictionary words,
+   * repetitive characters, context-specific words such as the username). Compared as a guesser
+   * would try it: in compatibility form (full-width letters are letters, NFKC) and lower case,
+   * spaces at the ends dropped and inner runs of spaces as one, and again with the digits and
+   * symbols at its end dropped ("password1!", "alice123"). One character repeated ("zzzzzzzz",
+   * eight spaces) is refused too.
+   */
+  private boolean guessable(String password, Username username) {
+    String folded =
+        Normalizer.normalize(password, Normalizer.Form.NFKC)
+            .toLowerCase(Locale.ROOT)
+            .strip()
+            .replaceAll("\\s+", " ");
+    if (folded.isEmpty() || folded.codePoints().distinct().count() == 1) {
+      return true;
+    }
+    String name = username == null ? null : username.value().toLowerCase(Locale.ROOT);
+    String stem = folded.replaceAll("[\\p{N}\\p{P}\\p{S}\\s]+$", "");
+    for (String candidate : List.of(folded, stem)) {
+      if (common.contains(candidate) || candidate.equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
