@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -58,14 +57,31 @@ public final class DataFolderCheck
             folder,
             String.join(", ", tightened));
       }
-      Path probe = Files.createTempFile(folder, ".write-check-", ".tmp");
-      try {
-        Files.write(probe, new byte[] {1}, java.nio.file.StandardOpenOption.SYNC);
-      } finally {
-        Files.deleteIfExists(probe);
-      }
+      probe(folder);
     } catch (IOException | SecurityException e) {
       throw new NotWritable(folder, e);
+    }
+  }
+
+  /**
+   * Whether {@code folder} takes a write now (readiness): a byte written, synced and removed.
+   * Nothing else is touched, so nodes and probes sharing the folder do not trip over each other's
+   * files.
+   */
+  public static void checkWritable(Path folder) {
+    try {
+      probe(folder);
+    } catch (IOException | SecurityException e) {
+      throw new NotWritable(folder, e);
+    }
+  }
+
+  private static void probe(Path folder) throws IOException {
+    Path probe = Files.createTempFile(folder, ".write-check-", ".tmp");
+    try {
+      Files.write(probe, new byte[] {1}, java.nio.file.StandardOpenOption.SYNC);
+    } finally {
+      Files.deleteIfExists(probe);
     }
   }
 
@@ -103,27 +119,57 @@ public final class DataFolderCheck
     if (!posix(data) || !Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
       return changed;
     }
-    try (Stream<Path> paths = Files.walk(data)) {
-      for (Path path : (Iterable<Path>) paths::iterator) {
-        if (Files.isSymbolicLink(path) || data.relativize(path).equals(KEY_FILE)) {
+    List<Path> all = new ArrayList<>();
+    Files.walkFileTree(
+        data,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult preVisitDirectory(
+              Path dir, java.nio.file.attribute.BasicFileAttributes attributes) {
+            all.add(dir);
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attributes) {
+            all.add(file);
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e)
+              throws IOException {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+              // A temporary file (another node's write check, H2's) removed meanwhile.
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
+    for (Path path : all) {
+      if (Files.isSymbolicLink(path) || data.relativize(path).equals(KEY_FILE)) {
+        continue;
+      }
+      boolean folder = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+      Set<PosixFilePermission> wanted = folder ? FOLDER : FILE;
+      Set<PosixFilePermission> now;
+      try {
+        now = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue; // a temporary file removed meanwhile
+      }
+      Set<PosixFilePermission> loose = EnumSet.noneOf(PosixFilePermission.class);
+      loose.addAll(now);
+      loose.removeAll(wanted);
+      if (!loose.isEmpty() || !now.containsAll(folder ? FOLDER : Set.of())) {
+        try {
+          Files.setPosixFilePermissions(path, folder ? FOLDER : tightFile(now));
+        } catch (java.nio.file.NoSuchFileException gone) {
           continue;
         }
-        boolean folder = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> wanted = folder ? FOLDER : FILE;
-        Set<PosixFilePermission> now;
-        try {
-          now = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException gone) {
-          continue; // a temporary file removed meanwhile
-        }
-        Set<PosixFilePermission> loose = EnumSet.noneOf(PosixFilePermission.class);
-        loose.addAll(now);
-        loose.removeAll(wanted);
-        if (!loose.isEmpty() || !now.containsAll(folder ? FOLDER : Set.of())) {
-          Files.setPosixFilePermissions(path, folder ? FOLDER : tightFile(now));
-          changed.add(
-              data.relativize(path).toString().isEmpty() ? "." : data.relativize(path).toString());
-        }
+        changed.add(
+            data.relativize(path).toString().isEmpty() ? "." : data.relativize(path).toString());
       }
     }
     return changed;

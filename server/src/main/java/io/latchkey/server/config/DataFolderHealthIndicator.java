@@ -21,7 +21,7 @@ public final class DataFolderHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     try {
-      DataFolderCheck.check(properties.data().toAbsolutePath().normalize());
+      DataFolderCheck.checkWritable(properties.data().toAbsolutePath().normalize());
       return Health.up().build();
     } catch (DataFolderCheck.NotWritable e) {
       return Health.down().withDetail("reason", e.getMessage()).build();
