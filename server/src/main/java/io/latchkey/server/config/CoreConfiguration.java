@@ -116,10 +116,12 @@ public class CoreConfiguration {
   static final PasswordHasher BACKUP_CODE_HASHER =
       argon2id(BackupCodes.HASH_MEMORY_KIB, BackupCodes.HASH_ITERATIONS);
 
-  /** The plain Argon2id of passwords; {@link #accounts} runs it through the permits. */
-  @Bean
-  PasswordHasher passwordHasher() {
-    // OWASP Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 lane.
+  /**
+   * The plain Argon2id of passwords (OWASP Password Storage Cheat Sheet: 19 MiB, 2 iterations, 1
+   * lane). Not a bean: the only password hasher in the context is the bounded one below, so no
+   * injection point can pick the unbounded one, or find two (a server that did not start).
+   */
+  static PasswordHasher passwordHasher() {
     return argon2id(19 * 1024, 2);
   }
 
@@ -131,7 +133,8 @@ public class CoreConfiguration {
    */
   @Bean
   BoundedPasswordHasher boundedPasswordHasher(
-      PasswordHasher passwordHasher, SignInThrottleProperties settings, MeterRegistry meters) {
+      SignInThrottleProperties settings, MeterRegistry meters) {
+    PasswordHasher passwordHasher = passwordHasher();
     io.micrometer.core.instrument.Counter checked =
         io.micrometer.core.instrument.Counter.builder("latchkey.password.checks")
             .description("password checks that ran a hash (each sign-in that was not refused)")
