@@ -137,6 +137,8 @@ public class PushRegistrationController {
       case AWAITING_APPROVAL:
         return testPage(enrollment, model);
       case TIMED_OUT:
+        registrations.timeoutShown(
+            enrollment, user, Correlation.context(request, user.username().value()));
         response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
         model.addAttribute(
             "error", errors.envelope(ErrorCode.ENROLLMENT_TIMED_OUT, request).error());
@@ -149,8 +151,7 @@ public class PushRegistrationController {
         ErrorCode code =
             ErrorCode.valueOf(enrollment.failureCode().toUpperCase(java.util.Locale.ROOT));
         response.setStatus(code.httpStatus());
-        model.addAttribute(
-            "error",
+        var refusal =
             errors
                 .envelopeOf(
                     code,
@@ -158,7 +159,17 @@ public class PushRegistrationController {
                     enrollment.failureCorrelationId(),
                     enrollment.finishedAt(),
                     request)
-                .error());
+                .error();
+        if (code == ErrorCode.NUMBER_MISMATCH) {
+          // The wrong number of the test request: worded for the registration, not a sign-in.
+          refusal =
+              new io.latchkey.server.web.ErrorEnvelope.Body(
+                  refusal.code(),
+                  errors.message("push.refused.number_mismatch", request),
+                  refusal.correlationId(),
+                  refusal.timestamp());
+        }
+        model.addAttribute("error", refusal);
         return "register/push-refused";
       default:
         return "redirect:/register";
