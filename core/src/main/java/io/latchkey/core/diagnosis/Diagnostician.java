@@ -83,6 +83,7 @@ public final class Diagnostician {
     sessionLost(timeline).ifPresent(findings::add);
     clockSkew(timeline).ifPresent(findings::add);
     codeFromPreviousQr(timeline, id).ifPresent(findings::add);
+    wrongCode(timeline, id).ifPresent(findings::add);
     phoneNeverArrived(timeline).ifPresent(findings::add);
     testRequestNotDelivered(timeline).ifPresent(findings::add);
     testRequestNotAnswered(timeline).ifPresent(findings::add);
@@ -686,6 +687,36 @@ public final class Diagnostician {
                 previous.get().at().toString()),
             Text.of("code_from_previous_qr.remedy"),
             evidence));
+  }
+
+  /**
+   * A code that matched none of the user's methods at sign-in or through the API: no rule can say
+   * which entry it came from, but what is known is said (issue 15): the user, the time, the kinds
+   * it was checked against, and that it was neither a used code nor refused for its shape.
+   */
+  private Optional<Finding> wrongCode(List<AuditEvent> timeline, CorrelationId id) {
+    List<AuditEvent> rejected =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.VERIFICATION_REJECTED
+                    && e.reason().equals("invalid_code")
+                    && id.equals(e.correlationId()));
+    if (rejected.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent last = rejected.getLast();
+    String kinds = evidence(last.detail()).getOrDefault("kinds", "?").replace(")", "");
+    return Optional.of(
+        new Finding(
+            "wrong_code",
+            Text.of(
+                "wrong_code.cause",
+                last.username().isEmpty() ? "?" : last.username(),
+                last.at().toString(),
+                kinds),
+            Text.of("wrong_code.remedy", last.username().isEmpty() ? "NAME" : last.username()),
+            rejected));
   }
 
   /** The position of the last start or Next of a code registration before {@code limit}. */

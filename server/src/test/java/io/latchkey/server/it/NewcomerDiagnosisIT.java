@@ -161,6 +161,36 @@ class NewcomerDiagnosisIT extends ServerIT {
     assertThat(ja.path("cause").asString()).contains("前の QR コード");
   }
 
+  /** Item 2: a plain API invalid_code is no longer "unexplained": what is known is said. */
+  @Test
+  void aWrongCodeThroughTheApiSaysWhatIsKnown() {
+    String name = newUsername("apicode");
+    var enrolled = WizardClient.enrollNewUser(api, name, clock.instant());
+    String token = api.createApiKey("newcomer-" + name);
+    clock.nextStep(30);
+    String current = WizardClient.code(enrolled.secret(), clock.instant());
+    String wrong = current.equals("000000") ? "000001" : "000000";
+    Response refused = api.verify(token, name, wrong);
+    assertThat(refused.errorCode()).isEqualTo("invalid_code");
+
+    JsonNode finding = firstFinding(refused.correlationId());
+    assertThat(finding.path("code").asString()).isEqualTo("wrong_code");
+    assertThat(finding.path("cause").asString())
+        .contains(name)
+        .contains("totp")
+        .contains("old entry")
+        .doesNotContain(wrong)
+        .doesNotContain(current);
+    assertThat(finding.path("remedy").asString()).contains("newest");
+    assertThat(
+            diagnose(refused.correlationId(), "ja")
+                .path("findings")
+                .path(0)
+                .path("cause")
+                .asString())
+        .contains("古いエントリー");
+  }
+
   /** Item 4: an administrator's block names the reason once and no attempts that never were. */
   @Test
   void aManualBlockIsExplainedWithoutInventedAttempts() {
