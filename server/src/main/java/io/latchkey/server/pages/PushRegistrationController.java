@@ -135,7 +135,7 @@ public class PushRegistrationController {
       case AWAITING_ACTIVATION:
         return activationPage(enrollment, request, model);
       case AWAITING_APPROVAL:
-        return testPage(enrollment, model);
+        return testPage(enrollment, model, request);
       case TIMED_OUT:
         registrations.timeoutShown(
             enrollment, user, Correlation.context(request, user.username().value()));
@@ -227,10 +227,29 @@ public class PushRegistrationController {
     return "register/push-activate";
   }
 
-  private String testPage(PushEnrollment enrollment, Model model) {
+  private String testPage(PushEnrollment enrollment, Model model, HttpServletRequest request) {
     String number =
         challenges.findById(enrollment.testChallengeId()).map(c -> c.number()).orElse("");
     model.addAttribute("number", number);
+    // What the app was warned of at activation (a rule set to warn), with that request's
+    // correlation ID, so the page says it too and the administrator can look it up (issue 15).
+    audit
+        .search(io.latchkey.core.audit.AuditQuery.byCorrelationId(enrollment.correlationId()))
+        .stream()
+        .filter(e -> e.type() == AuditEventType.PUSH_DEVICE_WARNING)
+        .filter(e -> !e.at().isBefore(enrollment.createdAt()))
+        .reduce((first, second) -> second)
+        .ifPresent(
+            warning -> {
+              model.addAttribute(
+                  "warnings",
+                  reasons(warning.reason()).stream()
+                      .map(key -> errors.message(key, request))
+                      .toList());
+              model.addAttribute(
+                  "warningCorrelationId",
+                  warning.correlationId() == null ? "" : warning.correlationId().value());
+            });
     deadline(enrollment.deadline(), model);
     return "register/push-test";
   }

@@ -280,6 +280,32 @@ class NewcomerDiagnosisIT extends ServerIT {
         .doesNotContain("was not approved");
   }
 
+  /** Item 0: a network rule at warn shows the warning on the page and in the app, with an ID. */
+  @Test
+  void aNetworkWarningIsShownOnThePageAndInTheAppWithAnIdThatDiagnoses() {
+    PolicyChanges.set(api, Map.of("push.network.rule", "warn"));
+    browser.comeFrom("198.51.100.7");
+    PushWizard wizard = new PushWizard(browser);
+    String uri = wizard.start(username, PASSWORD);
+    Phone.Run activated = Phone.compliant(clock).run("activate", uri);
+    assertThat(activated.exit()).as(activated.all()).isZero();
+    assertThat(activated.out())
+        .contains("Warning from the server: Your phone and the browser came from different")
+        .doesNotContain("Warning from the server: Warning");
+    java.util.regex.Matcher appId =
+        java.util.regex.Pattern.compile("Correlation ID of this warning: ([0-9A-Z-]{23})")
+            .matcher(activated.out());
+    assertThat(appId.find()).as(activated.out()).isTrue();
+
+    Page testStep = wizard.page();
+    assertThat(testStep.body()).contains("different networks");
+    String pageId = testStep.textOf("warning-correlation-id").orElseThrow();
+    assertThat(pageId).isEqualTo(appId.group(1));
+    JsonNode finding = firstFinding(pageId);
+    assertThat(finding.path("code").asString()).isEqualTo("network_mismatch");
+    assertThat(finding.path("cause").asString()).contains("allowed with a warning");
+  }
+
   /** Item 0: the posture remedy names the setting that refused the phone. */
   @Test
   void aPostureRefusalNamesTheRealSetting() {
