@@ -86,7 +86,7 @@ final class ActivateCommand extends AppSubcommand {
           accepted(client.activate(activation.server(), body, ALGORITHM, keys.getPrivate()));
       Device device = device(activation, deviceName, keys, answer, now);
       save(vault, device);
-      confirm(device, warnings(answer));
+      confirm(device, warnings(answer), Json.string(answer, "correlationId").orElse(""));
     }
   }
 
@@ -201,6 +201,18 @@ final class ActivateCommand extends AppSubcommand {
         now);
   }
 
+  /** The server's sentence without its own "Warning:" (the line already says it is one). */
+  private static String withoutPrefix(String warning) {
+    String text = warning.strip();
+    for (String prefix : List.of("Warning:", "warning:")) {
+      if (text.startsWith(prefix)) {
+        text = text.substring(prefix.length()).strip();
+        return text.isEmpty() ? warning : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+      }
+    }
+    return warning;
+  }
+
   private static List<String> warnings(JsonNode answer) {
     List<String> warnings = new ArrayList<>();
     JsonNode list = answer.get("warnings");
@@ -214,7 +226,7 @@ final class ActivateCommand extends AppSubcommand {
     return warnings;
   }
 
-  private void confirm(Device device, List<String> warnings) {
+  private void confirm(Device device, List<String> warnings, String correlationId) {
     String issuer = device.issuer().isEmpty() ? "" : " (" + device.issuer() + ")";
     String user = device.username().isEmpty() ? "your account" : device.username();
     out()
@@ -228,7 +240,17 @@ final class ActivateCommand extends AppSubcommand {
                 + issuer
                 + ".");
     for (String warning : warnings) {
-      out().println("Warning from the server: " + warning);
+      out().println("Warning from the server: " + withoutPrefix(warning));
+    }
+    if (!warnings.isEmpty() && !correlationId.isBlank()) {
+      // The administrator's diagnosis of the warning starts from this ID (issue 15).
+      out()
+          .println(
+              "Correlation ID of "
+                  + (warnings.size() == 1 ? "this warning" : "these warnings")
+                  + ": "
+                  + Messages.foreign(correlationId)
+                  + " (give it to your administrator if you need help).");
     }
     out()
         .println(

@@ -100,7 +100,26 @@ class ActivateTest {
             "Warning from the server: This device's storage is not encrypted; your administrator"
                 + " allows it.",
             "Warning from the server: Your clock is 3 minutes fast.",
+            "Correlation ID of these warnings: "
+                + server.lastCorrelationId()
+                + " (give it to your administrator if you need help).",
             "Next: run `latchkey app --home " + app.home + " listen` to receive sign-in requests.");
+  }
+
+  /** Issue 15: the server's "Warning: ..." is not doubled, and its correlation ID is shown. */
+  @Test
+  void aWarningIsNotPrefixedTwiceAndCarriesItsCorrelationId() {
+    server.warnings.add(
+        "Warning: your phone and the browser came from different networks (a VPN on one of"
+            + " them?). The registration continued.");
+
+    String out = app.ok("activate", link(), "--name", "work laptop");
+
+    assertThat(out)
+        .contains(
+            "Warning from the server: Your phone and the browser came from different networks")
+        .doesNotContain("Warning from the server: Warning")
+        .contains("Correlation ID of this warning: " + server.lastCorrelationId());
   }
 
   @Test

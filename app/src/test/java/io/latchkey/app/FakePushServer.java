@@ -375,6 +375,11 @@ final class FakePushServer implements AutoCloseable {
     }
   }
 
+  /** The correlation ID of the last answer. */
+  String lastCorrelationId() {
+    return "7Q2MK-" + String.format("%04d", correlations.get());
+  }
+
   private String nextCorrelation() {
     return "7Q2MK-" + String.format("%04d", correlations.incrementAndGet());
   }

@@ -598,6 +598,15 @@ class AdminCliIT {
         .contains("user.blocked");
     assertThat(malformed.exit()).isEqualTo(1);
     assertThat(error(malformed).group(2)).isEqualTo("bad_request");
+
+    // As read over the phone (issue 15): lower case, the groups as separate words, or no dashes.
+    String[] groups = id.group(1).toLowerCase(java.util.Locale.ROOT).split("-");
+    CliRun spoken = admin("diagnose", groups[0], groups[1], groups[2], groups[3]);
+    assertThat(spoken.exit()).as(spoken.toString()).isZero();
+    assertThat(spoken.out()).contains("Correlation ID " + id.group(1)).contains("1. user_blocked");
+    CliRun joined = admin("diagnose", String.join("", groups));
+    assertThat(joined.exit()).as(joined.toString()).isZero();
+    assertThat(joined.out()).contains("Correlation ID " + id.group(1));
   }
 
   @Test

@@ -107,7 +107,16 @@ public enum AuditEventType {
   KEY_RETIRED("key.retired"),
   KEY_ROTATION_FINISHED("key_rotation.finished"),
   /** A rotation was refused: reason {@code rotation_in_progress}. */
-  KEY_ROTATION_REFUSED("key_rotation.refused");
+  KEY_ROTATION_REFUSED("key_rotation.refused"),
+  // --- issue 15: every correlation ID a user sees diagnoses ---
+  /**
+   * The "Registration timed out" page was shown for a time-out recorded under another request's
+   * correlation ID (the background sweep, an earlier view): recorded under this request's ID and
+   * the registration's flow, so the ID on the page leads to the time-out and its cause.
+   */
+  REGISTRATION_TIMEOUT_SHOWN("registration.timeout_shown"),
+  /** The same for the push path. */
+  PUSH_REGISTRATION_TIMEOUT_SHOWN("push_registration.timeout_shown");
 
   private final String wireName;
 

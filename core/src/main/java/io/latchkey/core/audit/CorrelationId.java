@@ -31,12 +31,47 @@ public record CorrelationId(String value) {
     return new CorrelationId(out.toString());
   }
 
-  /** Accepts what a person pasted: any case, surrounding spaces. Empty if it cannot be one. */
+  /**
+   * Accepts what a person pasted, typed or read over the phone: any case, with or without dashes,
+   * with spaces (or dots, underscores) between the groups, and the usual Crockford confusions (O
+   * for 0, I or L for 1). Empty if it cannot be one.
+   */
   public static java.util.Optional<CorrelationId> parse(String text) {
-    if (text == null) {
+    if (text == null || text.length() > 200) {
       return java.util.Optional.empty();
     }
-    String cleaned = text.strip().toUpperCase(java.util.Locale.ROOT);
+    StringBuilder symbols = new StringBuilder(20);
+    for (int i = 0; i < text.length(); i++) {
+      char c = Character.toUpperCase(text.charAt(i));
+      if (Character.isWhitespace(c)
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '\u2010'
+          || c == '\u2013'
+          || c == '\u2212'
+          || c == '\u3000'
+          || c == '\u30FC') {
+        continue;
+      }
+      symbols.append(
+          switch (c) {
+            case 'O' -> '0';
+            case 'I', 'L' -> '1';
+            default -> c;
+          });
+    }
+    if (symbols.length() != 20) {
+      return java.util.Optional.empty();
+    }
+    StringBuilder out = new StringBuilder(23);
+    for (int i = 0; i < 20; i++) {
+      if (i > 0 && i % 5 == 0) {
+        out.append('-');
+      }
+      out.append(symbols.charAt(i));
+    }
+    String cleaned = out.toString();
     return FORMAT.matcher(cleaned).matches()
         ? java.util.Optional.of(new CorrelationId(cleaned))
         : java.util.Optional.empty();

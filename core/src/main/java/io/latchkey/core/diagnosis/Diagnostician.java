@@ -76,10 +76,14 @@ public final class Diagnostician {
     List<Finding> findings = new ArrayList<>();
     userBlocked(timeline).ifPresent(findings::add);
     accessRefused(timeline).ifPresent(findings::add);
-    refused(timeline, "device_not_compliant").ifPresent(findings::add);
+    deviceNotCompliant(timeline).ifPresent(findings::add);
+    refused(timeline, "number_mismatch").ifPresent(findings::add);
+    refused(timeline, "challenge_denied").ifPresent(findings::add);
     networkMismatch(timeline).ifPresent(findings::add);
     sessionLost(timeline).ifPresent(findings::add);
     clockSkew(timeline).ifPresent(findings::add);
+    codeFromPreviousQr(timeline, id).ifPresent(findings::add);
+    wrongCode(timeline, id).ifPresent(findings::add);
     phoneNeverArrived(timeline).ifPresent(findings::add);
     testRequestNotDelivered(timeline).ifPresent(findings::add);
     testRequestNotAnswered(timeline).ifPresent(findings::add);
@@ -89,7 +93,13 @@ public final class Diagnostician {
     passwordChanged(timeline).ifPresent(findings::add);
     keyRotationRefused(timeline).ifPresent(findings::add);
     signInThrottled(timeline).ifPresent(findings::add);
-    return new Diagnosis(id, timeline, findings);
+    // The ID's own request first: a finding whose evidence was recorded under this ID explains
+    // what the user saw with it; the rest of the registration's flow comes after (issue 15).
+    List<Finding> ordered = new ArrayList<>(findings);
+    ordered.sort(
+        Comparator.comparing(
+            (Finding f) -> f.evidence().stream().noneMatch(e -> id.equals(e.correlationId()))));
+    return new Diagnosis(id, timeline, ordered);
   }
 
   private Optional<Finding> userBlocked(List<AuditEvent> timeline) {
@@ -130,6 +140,11 @@ public final class Diagnostician {
       if (block.isPresent()) {
         AuditEvent b = block.get();
         Object actor = b.actor().isEmpty() ? Text.of("actor.system") : b.actor();
+        String detail = b.detail();
+        String prefix = "blocked by " + b.actor() + ": ";
+        if (detail.startsWith(prefix)) {
+          detail = detail.substring(prefix.length());
+        }
         cause.add(
             Text.of(
                 AUTOMATIC.contains(b.reason())
@@ -138,7 +153,7 @@ public final class Diagnostician {
                 name,
                 b.at().toString(),
                 actor,
-                b.detail()));
+                detail));
       } else if (user.map(u -> u.blockedReason() != null).orElse(false)) {
         cause.add(Text.of("user_blocked.cause.reason", name, user.get().blockedReason()));
       } else {
@@ -150,7 +165,11 @@ public final class Diagnostician {
                   ? "user_blocked.cause.still"
                   : "user_blocked.cause.unblocked"));
     }
-    Text remedy = disabled ? Text.of("user_disabled.remedy") : Text.of("user_blocked.remedy", name);
+    boolean byAdmin = block.map(b -> !AUTOMATIC.contains(b.reason())).orElse(false);
+    Text remedy =
+        disabled
+            ? Text.of("user_disabled.remedy")
+            : Text.of(byAdmin ? "user_blocked.remedy.admin" : "user_blocked.remedy", name);
     return Optional.of(
         new Finding(disabled ? "user_disabled" : "user_blocked", cause, List.of(remedy), evidence));
   }
@@ -430,12 +449,17 @@ public final class Diagnostician {
     if (skew.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(
-        new Finding(
-            "clock_skew",
-            Text.of("clock_skew.cause", skew.getLast().detail()),
-            Text.of("clock_skew.remedy"),
-            skew));
+    java.util.Map<String, String> measured = evidence(skew.getLast().detail());
+    Text cause = Text.of("clock_skew.cause", skew.getLast().detail());
+    if (measured.containsKey("skew")) {
+      long seconds = Long.parseLong(measured.get("skew").replaceAll("[^0-9-]", ""));
+      cause =
+          Text.of(
+              seconds >= 0 ? "clock_skew.cause.ahead" : "clock_skew.cause.behind",
+              Long.toString(Math.abs(seconds)),
+              Long.toString(Math.round(Math.abs(seconds) / 60.0)));
+    }
+    return Optional.of(new Finding("clock_skew", cause, Text.of("clock_skew.remedy"), skew));
   }
 
   private Optional<Finding> phoneNeverArrived(List<AuditEvent> timeline) {
@@ -512,7 +536,9 @@ public final class Diagnostician {
     return Optional.of(
         new Finding(
             "test_request_not_delivered",
-            Text.of("test_request_not_delivered.cause", timeout.get().detail()),
+            Text.of(
+                "test_request_not_delivered.cause",
+                deadlineOf(timeout.get()).orElse(timeout.get().at().toString())),
             Text.of("test_request_not_delivered.remedy"),
             evidence));
   }
@@ -569,15 +595,171 @@ public final class Diagnostician {
     List<AuditEvent> evidence = new ArrayList<>();
     shown.ifPresent(evidence::add);
     evidence.add(timeout);
+    evidence.addAll(shownAfter(timeline, timeout, AuditEventType.REGISTRATION_TIMEOUT_SHOWN));
     return Optional.of(
         new Finding(
             "deadline_passed_idle",
             shown
                 .map(x -> Text.of("deadline_passed_idle.cause.shown", x.at().toString()))
                 .orElse(Text.of("deadline_passed_idle.cause")),
-            Text.of("deadline_passed_idle.remedy"),
+            deadlineRemedy(timeout),
             evidence));
   }
+
+  /**
+   * The remedy of a step that timed out, naming the setting in force and its value as the time-out
+   * recorded them ({@code setting=registration.step-deadline value=5m}).
+   */
+  private static Text deadlineRemedy(AuditEvent timeout) {
+    java.util.Map<String, String> evidence = evidence(timeout.detail());
+    String value = evidence.get("value");
+    return value == null
+        ? Text.of("deadline_passed_idle.remedy")
+        : Text.of(
+            "deadline_passed_idle.remedy.setting",
+            evidence.getOrDefault("setting", "registration.step-deadline"),
+            value);
+  }
+
+  /** The time-out pages shown (under other IDs) after {@code timeout}. */
+  private static List<AuditEvent> shownAfter(
+      List<AuditEvent> timeline, AuditEvent timeout, AuditEventType type) {
+    return matching(timeline, e -> e.type() == type && !e.at().isBefore(timeout.at()));
+  }
+
+  private static java.util.Map<String, String> evidence(String detail) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    java.util.regex.Matcher m = EVIDENCE.matcher(detail);
+    while (m.find()) {
+      out.put(m.group(1), m.group(2));
+    }
+    return out;
+  }
+
+  /**
+   * A wrong code typed for the QR code Next showed, when an earlier QR code of the same
+   * registration was shown before it: the app most likely still has the entry of the previous QR
+   * code (its secret was erased, so the server cannot prove which entry the code came from; it
+   * never matched the new one, nor any nearby time of it).
+   */
+  private Optional<Finding> codeFromPreviousQr(List<AuditEvent> timeline, CorrelationId id) {
+    List<AuditEvent> rejected =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.REGISTRATION_CODE_REJECTED
+                    && e.reason().equals("invalid_code"));
+    List<AuditEvent> own = matching(rejected, e -> id.equals(e.correlationId()));
+    if (rejected.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent code = own.isEmpty() ? rejected.getLast() : own.getLast();
+    // By position, not time: a time-out, Next and the code can share one second of the clock.
+    int codeAt = timeline.indexOf(code);
+    int nextAt = lastIndexBefore(timeline, codeAt);
+    if (nextAt < 0 || timeline.get(nextAt).type() != AuditEventType.REGISTRATION_RETRIED) {
+      return Optional.empty();
+    }
+    int previousAt = lastIndexBefore(timeline, nextAt);
+    if (previousAt < 0) {
+      return Optional.empty();
+    }
+    Optional<AuditEvent> next = Optional.of(timeline.get(nextAt));
+    Optional<AuditEvent> previous = Optional.of(timeline.get(previousAt));
+    List<AuditEvent> evidence = new ArrayList<>();
+    evidence.add(previous.get());
+    evidence.addAll(
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.REGISTRATION_TIMED_OUT
+                    && timeline.indexOf(e) > previousAt
+                    && timeline.indexOf(e) < nextAt));
+    evidence.add(next.get());
+    evidence.add(code);
+    return Optional.of(
+        new Finding(
+            "code_from_previous_qr",
+            Text.of(
+                "code_from_previous_qr.cause",
+                code.at().toString(),
+                next.get().at().toString(),
+                previous.get().at().toString()),
+            Text.of("code_from_previous_qr.remedy"),
+            evidence));
+  }
+
+  /**
+   * A code that matched none of the user's methods at sign-in or through the API: no rule can say
+   * which entry it came from, but what is known is said (issue 15): the user, the time, the kinds
+   * it was checked against, and that it was neither a used code nor refused for its shape.
+   */
+  private Optional<Finding> wrongCode(List<AuditEvent> timeline, CorrelationId id) {
+    List<AuditEvent> rejected =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.VERIFICATION_REJECTED
+                    && e.reason().equals("invalid_code")
+                    && id.equals(e.correlationId()));
+    if (rejected.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent last = rejected.getLast();
+    String kinds = evidence(last.detail()).getOrDefault("kinds", "?").replace(")", "");
+    return Optional.of(
+        new Finding(
+            "wrong_code",
+            Text.of(
+                "wrong_code.cause",
+                last.username().isEmpty() ? "?" : last.username(),
+                last.at().toString(),
+                kinds),
+            Text.of("wrong_code.remedy", last.username().isEmpty() ? "NAME" : last.username()),
+            rejected));
+  }
+
+  /** The position of the last start or Next of a code registration before {@code limit}. */
+  private static int lastIndexBefore(List<AuditEvent> timeline, int limit) {
+    for (int i = limit - 1; i >= 0; i--) {
+      AuditEventType type = timeline.get(i).type();
+      if (type == AuditEventType.REGISTRATION_STARTED
+          || type == AuditEventType.REGISTRATION_RETRIED) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A phone refused by the posture policy: the remedy names the settings that refused it. */
+  private Optional<Finding> deviceNotCompliant(List<AuditEvent> timeline) {
+    List<AuditEvent> refusals =
+        matching(
+            timeline,
+            e ->
+                e.type() == AuditEventType.PUSH_REGISTRATION_REFUSED
+                    && e.reason().equals("device_not_compliant"));
+    if (refusals.isEmpty()) {
+      return Optional.empty();
+    }
+    AuditEvent last = refusals.getLast();
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+    java.util.regex.Matcher m = POSTURE_KEY.matcher(last.detail());
+    while (m.find()) {
+      keys.add(m.group() + "=warn");
+    }
+    return Optional.of(
+        new Finding(
+            "device_not_compliant",
+            Text.of("device_not_compliant.cause", last.detail()),
+            Text.of(
+                "device_not_compliant.remedy",
+                keys.isEmpty() ? "push.posture.RULE=warn" : String.join(" ", keys)),
+            refusals));
+  }
+
+  private static final java.util.regex.Pattern POSTURE_KEY =
+      java.util.regex.Pattern.compile("push\\.posture\\.[a-z]+(-[a-z]+)*");
 
   private static Optional<AuditEvent> testTimeout(List<AuditEvent> timeline) {
     List<AuditEvent> timeouts =
@@ -587,6 +769,15 @@ public final class Diagnostician {
                 e.type() == AuditEventType.PUSH_REGISTRATION_TIMED_OUT
                     && e.reason().equals("test_approval_timed_out"));
     return timeouts.isEmpty() ? Optional.empty() : Optional.of(timeouts.getLast());
+  }
+
+  private static final java.util.regex.Pattern DEADLINE =
+      java.util.regex.Pattern.compile("step deadline (\\d[0-9T:.Z-]+)");
+
+  /** The step deadline a time-out's detail names. */
+  private static Optional<String> deadlineOf(AuditEvent timeout) {
+    java.util.regex.Matcher m = DEADLINE.matcher(timeout.detail());
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   private static Optional<AuditEvent> lastTestSent(List<AuditEvent> timeline, AuditEvent timeout) {

@@ -275,6 +275,7 @@ public final class EnrollmentService {
       throw timedOut();
     }
     if (enrollment.state() == EnrollmentState.TIMED_OUT) {
+      timeoutShown(enrollment, user, context);
       throw timedOut();
     }
     if (enrollment.state() == EnrollmentState.SUPERSEDED) {
@@ -296,8 +297,15 @@ public final class EnrollmentService {
               .detail(
                   skew.isPresent()
                       ? "the code typed is the new secret's code for "
+                          + Math.abs(skew.getAsLong())
+                          + " s "
+                          + (skew.getAsLong() > 0 ? "after" : "before")
+                          + " the server's time: the phone's clock is "
+                          + (skew.getAsLong() > 0 ? "ahead" : "behind")
+                          + " by about that much (skew="
+                          + (skew.getAsLong() > 0 ? "+" : "")
                           + skew.getAsLong()
-                          + " s from the server's clock: the phone's clock is off by about that much"
+                          + "s)"
                       : "the code typed did not match the new secret")
               .build());
       throw new LatchkeyException(ErrorCode.INVALID_CODE, "registration code did not match");
@@ -379,6 +387,36 @@ public final class EnrollmentService {
     return OptionalLong.empty();
   }
 
+  /**
+   * The time-out page is being shown for {@code enrollment}: unless this very request recorded the
+   * time-out, an event under this request's correlation ID joins the registration's flow, so that
+   * the ID on the page (first view or reload) diagnoses to the time-out, which the background sweep
+   * or an earlier request recorded under its own ID (issue 15).
+   */
+  public void timeoutShown(Enrollment enrollment, User user, RequestContext context) {
+    if (recordedHere(audit, context, AuditEventType.REGISTRATION_TIMED_OUT)) {
+      return;
+    }
+    audit.record(
+        record(AuditEventType.REGISTRATION_TIMEOUT_SHOWN, enrollment, user, context)
+            .failure(ErrorCode.ENROLLMENT_TIMED_OUT.code())
+            .detail(
+                "the time-out page was shown for attempt "
+                    + enrollment.attempt()
+                    + " (step deadline "
+                    + enrollment.deadline()
+                    + "); the time-out itself is recorded in this registration's timeline")
+            .build());
+  }
+
+  /** Whether an event of {@code type} was recorded under this request's own correlation ID. */
+  public static boolean recordedHere(AuditLog audit, RequestContext context, AuditEventType type) {
+    return audit
+        .search(io.latchkey.core.audit.AuditQuery.byCorrelationId(context.correlationId()))
+        .stream()
+        .anyMatch(e -> e.type() == type && context.correlationId().equals(e.correlationId()));
+  }
+
   /** Times out every pending attempt whose deadline passed (a sweeper calls this). */
   public int expireOverdue(RequestContext context) {
     List<Enrollment> overdue = enrollments.findOverdue(clock.instant(), 100);
@@ -406,9 +444,19 @@ public final class EnrollmentService {
                     + enrollment.createdAt()
                     + ", attempt "
                     + enrollment.attempt()
-                    + "). The pending secret was erased.")
+                    + "). The pending secret was erased. "
+                    + stepDeadline(enrollment.createdAt(), enrollment.deadline()))
             .build());
     return true;
+  }
+
+  /**
+   * The step deadline in force when an attempt started, as {@code key=value} evidence for the
+   * diagnosis: the policy setting's name and value (issue 15).
+   */
+  public static String stepDeadline(Instant started, Instant deadline) {
+    return "setting=registration.step-deadline value="
+        + io.latchkey.core.policy.PolicyKey.duration(java.time.Duration.between(started, deadline));
   }
 
   private void requireAllowed(User user, RequestContext context) {

@@ -396,7 +396,7 @@ public final class ChallengeService {
                         + "; the request is closed and the attempt counted as a failure")
                 .build());
         if (challenge.purpose() == Challenge.Purpose.REGISTRATION_TEST) {
-          registrations.testDenied(challenge, context);
+          registrations.testNumberMismatch(challenge, context);
         }
         pauseIfTooManyDenials(user, context);
       }

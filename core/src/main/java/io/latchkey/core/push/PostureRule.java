@@ -18,6 +18,11 @@ public enum PostureRule {
     return description;
   }
 
+  /** The policy setting of this rule, e.g. {@code push.posture.storage-encrypted}. */
+  public String policyKey() {
+    return "push.posture." + name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
   /** The wire and message-key name, e.g. {@code storage_encrypted}. */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

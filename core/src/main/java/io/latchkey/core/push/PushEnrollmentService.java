@@ -319,7 +319,9 @@ public final class PushEnrollmentService {
           context,
           ErrorCode.DEVICE_NOT_COMPLIANT,
           refusals.stream().map(PostureCheck.Finding::messageKey).toList(),
-          "Refused by posture policy: "
+          "Refused by posture policy ("
+              + String.join(", ", refusals.stream().map(f -> f.rule().policyKey()).toList())
+              + "): "
               + String.join("; ", refusals.stream().map(f -> f.rule().description()).toList())
               + ". "
               + evidence);
@@ -480,6 +482,29 @@ public final class PushEnrollmentService {
 
   /** The user denied (or reported) the test challenge: the attempt ends; Next starts again. */
   public void testDenied(Challenge challenge, RequestContext context) {
+    testRefused(
+        challenge,
+        context,
+        ErrorCode.CHALLENGE_DENIED,
+        "the test request was denied on the device");
+  }
+
+  /**
+   * The app typed a number that is not the page's for the test challenge: the attempt ends as a
+   * number mismatch (not a denial), so that the page, the app, the audit and the diagnosis agree
+   * (issue 15); Next starts again.
+   */
+  public void testNumberMismatch(Challenge challenge, RequestContext context) {
+    testRefused(
+        challenge,
+        context,
+        ErrorCode.NUMBER_MISMATCH,
+        "the number typed in the app for the test request did not match the number the"
+            + " registration page showed");
+  }
+
+  private void testRefused(
+      Challenge challenge, RequestContext context, ErrorCode code, String detail) {
     enrollments
         .findByTestChallenge(challenge.id())
         .ifPresent(
@@ -488,7 +513,7 @@ public final class PushEnrollmentService {
                   enrollment.id(),
                   PushEnrollmentState.REFUSED,
                   clock.instant(),
-                  ErrorCode.CHALLENGE_DENIED.code(),
+                  code.code(),
                   null,
                   context.correlationId())) {
                 users
@@ -501,12 +526,36 @@ public final class PushEnrollmentService {
                                         enrollment,
                                         user,
                                         context)
-                                    .failure(ErrorCode.CHALLENGE_DENIED.code())
-                                    .detail("the test request was denied on the device")
+                                    .failure(code.code())
+                                    .detail(detail)
                                     .build()));
                 devices.revoke(enrollment.deviceId(), clock.instant());
               }
             });
+  }
+
+  /**
+   * The time-out page is being shown for {@code enrollment}: unless this very request timed it out,
+   * an event under this request's correlation ID joins the registration's flow, so that the ID on
+   * the page (first view or reload) diagnoses to the time-out the background sweep or an earlier
+   * request recorded under its own ID (issue 15).
+   */
+  public void timeoutShown(PushEnrollment enrollment, User user, RequestContext context) {
+    if (context.correlationId().equals(enrollment.failureCorrelationId())) {
+      return;
+    }
+    audit.record(
+        record(AuditEventType.PUSH_REGISTRATION_TIMEOUT_SHOWN, enrollment, user, context)
+            .failure(ErrorCode.ENROLLMENT_TIMED_OUT.code())
+            .detail(
+                "the time-out page was shown for attempt "
+                    + enrollment.attempt()
+                    + " (step deadline "
+                    + enrollment.deadline()
+                    + ", timed out under correlation ID "
+                    + enrollment.failureCorrelationId()
+                    + "); the time-out itself is recorded in this registration's timeline")
+            .build());
   }
 
   /** Times out every overdue pending attempt (the sweeper). */
@@ -554,7 +603,9 @@ public final class PushEnrollmentService {
                     + enrollment.attempt()
                     + ", started "
                     + enrollment.createdAt()
-                    + ").")
+                    + "). "
+                    + io.latchkey.core.enrollment.EnrollmentService.stepDeadline(
+                        enrollment.createdAt(), enrollment.deadline()))
             .build());
     if (enrollment.testChallengeId() != null) {
       challenges.expire(enrollment.testChallengeId(), clock.instant());

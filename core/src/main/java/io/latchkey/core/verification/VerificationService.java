@@ -142,7 +142,17 @@ public final class VerificationService {
                   : "the code is right but its time step was already used (replay) on method ")
               + outcome.methodId());
     }
-    throw new LatchkeyException(ErrorCode.INVALID_CODE, "the code matches no registered method");
+    // The kinds it was checked against, as evidence for the diagnosis (issue 15); never the code.
+    throw new LatchkeyException(
+        ErrorCode.INVALID_CODE,
+        "the code matches no registered method at the server's time (kinds="
+            + String.join(
+                ",",
+                registered.stream()
+                    .map(c -> c.method().kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .distinct()
+                    .toList())
+            + ")");
   }
 
   private record Candidate(CodeMethod method, CodeMethod.Loaded loaded) {}

@@ -61,22 +61,43 @@ class CorrelationIdTest {
     assertThat(CorrelationId.parse(pasted)).hasValue(new CorrelationId("7Q2MK-9TDW4-XH3BZ-R8N6P"));
   }
 
+  /** Issue 15: an ID read over the phone, typed without dashes, in groups with spaces... */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "7Q2MK9TDW4XH3BZR8N6P",
+        "7q2mk9tdw4xh3bzr8n6p",
+        "7q2mk 9tdw4 xh3bz r8n6p",
+        "7Q2MK 9TDW4-XH3BZ  R8N6P",
+        "7Q2MK_9TDW4_XH3BZ_R8N6P",
+        "7Q2MK.9TDW4.XH3BZ.R8N6P",
+        "7Q2MK\u30009TDW4\u3000XH3BZ\u3000R8N6P", // ideographic spaces (a Japanese keyboard)
+        "7Q 2M K9 TD W4 XH 3B ZR 8N 6P" // read out in pairs
+      })
+  void parseAcceptsAnIdReadOverThePhone(String typed) {
+    assertThat(CorrelationId.parse(typed)).hasValue(new CorrelationId("7Q2MK-9TDW4-XH3BZ-R8N6P"));
+  }
+
+  /** The usual Crockford confusions: O is 0, I and L are 1 (IDs never contain O, I or L). */
+  @Test
+  void parseReadsConfusableLettersAsTheDigitsTheyLookLike() {
+    assertThat(CorrelationId.parse("IQ2MK-9TDW4-XH3BZ-R8N6O"))
+        .hasValue(new CorrelationId("1Q2MK-9TDW4-XH3BZ-R8N60"));
+    assertThat(CorrelationId.parse("lQ2MK-9TDW4-XH3BZ-R8N6o"))
+        .hasValue(new CorrelationId("1Q2MK-9TDW4-XH3BZ-R8N60"));
+  }
+
   @ParameterizedTest
   @NullAndEmptySource
   @ValueSource(
       strings = {
         " ",
         "7Q2M-K9TD-W4XH-3BZR", // sixteen characters: too short
-        "7Q2MK9TDW4XH3BZR8N6P", // no dashes
         "7Q2MK-9TDW4-XH3BZ-R8N6", // one short
         "7Q2MK-9TDW4-XH3BZ-R8N6PQ", // one long
-        "7Q2MK-9TDW4-XH3BZ-R8N6P-",
-        "7Q2MK_9TDW4_XH3BZ_R8N6P",
-        "7Q2MK-9TDW4 -XH3BZ-R8N6P", // a space inside
-        "IQ2MK-9TDW4-XH3BZ-R8N6P", // I is not Crockford
-        "7L2MK-9TDW4-XH3BZ-R8N6P", // L
-        "7Q2MO-9TDW4-XH3BZ-R8N6P", // O
         "7Q2MK-9TDU4-XH3BZ-R8N6P", // U
+        "7Q2MK-9TDW4-XH3BZ-R8N6P-Q", // a symbol too many, however grouped
+        "7Q2MK-9TDW4-XH3BZ-R8N6P / 7Q2MK", // two IDs' worth
         "\uFF17Q2MK-9TDW4-XH3BZ-R8N6P", // full-width 7
         "7Q2MK-9TDW4-XH3BZ-R8N6P\u0000",
         "7Q2MK-9TDW4-XH3BZ-R8N6P\nX-Forged: 1",

@@ -55,18 +55,18 @@ class DiagnosticianTest {
         .isEqualTo(
             "The user alice is blocked since "
                 + T0
-                + " by ops: blocked by ops: laptop stolen. Every sign-in, registration and code is"
+                + " by ops: laptop stolen. Every sign-in, registration and code is"
                 + " refused until an administrator unblocks.");
     assertThat(finding.remedy())
         .isEqualTo(
-            "Check with the user that the failed attempts or the reported request were theirs"
-                + " (not an attacker's), then unblock: latchkey admin unblock alice --reason"
-                + " \"...\".");
+            "The block is an administrator's decision, for the reason above; nothing the user"
+                + " did set it off. Unblock when that reason no longer applies: latchkey admin"
+                + " unblock alice --reason \"...\".");
     assertThat(finding.cause(Locale.JAPANESE))
         .isEqualTo(
             "ユーザー alice は "
                 + T0
-                + " から ops によりブロックされています: blocked by ops: laptop stolen。"
+                + " から ops によりブロックされています: laptop stolen。"
                 + "管理者がブロックを解除するまで、サインイン、登録、コードはすべて拒否されます。");
     assertThat(finding.remedy(Locale.JAPANESE)).contains("latchkey admin unblock alice");
     assertThat(diagnosis.summary(Locale.JAPANESE)).isEqualTo(finding.cause(Locale.JAPANESE));

@@ -13,8 +13,14 @@ import tools.jackson.databind.JsonNode;
         "What went wrong for a correlation ID a user gave you: each cause with its remedy and"
             + " evidence, then the whole timeline.")
 final class DiagnoseCommand extends AdminSubcommand {
-  @Parameters(paramLabel = "CORRELATION_ID")
-  String correlationId;
+  /** As read over the phone: in any case, with or without dashes, or in groups after spaces. */
+  @Parameters(
+      paramLabel = "CORRELATION_ID",
+      arity = "1..*",
+      description =
+          "The ID as the user read it: any case, with or without dashes; groups may be separate"
+              + " words (7q2mk 9tdw4 xh3bz r8n6p).")
+  java.util.List<String> correlationId;
 
   @Option(names = "--json", description = "The diagnosis as one JSON object, for scripts.")
   boolean json;
@@ -22,7 +28,10 @@ final class DiagnoseCommand extends AdminSubcommand {
   @Override
   void execute() throws AdminException {
     JsonNode diagnosis =
-        client().get("/api/v1/diagnostics/" + AdminClient.segment(correlationId.strip()));
+        client()
+            .get(
+                "/api/v1/diagnostics/"
+                    + AdminClient.segment(String.join("", correlationId).strip()));
     if (json) {
       out().println(admin.json().writeValueAsString(diagnosis));
       return;

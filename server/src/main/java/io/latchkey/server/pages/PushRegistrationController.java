@@ -135,8 +135,10 @@ public class PushRegistrationController {
       case AWAITING_ACTIVATION:
         return activationPage(enrollment, request, model);
       case AWAITING_APPROVAL:
-        return testPage(enrollment, model);
+        return testPage(enrollment, model, request);
       case TIMED_OUT:
+        registrations.timeoutShown(
+            enrollment, user, Correlation.context(request, user.username().value()));
         response.setStatus(ErrorCode.ENROLLMENT_TIMED_OUT.httpStatus());
         model.addAttribute(
             "error", errors.envelope(ErrorCode.ENROLLMENT_TIMED_OUT, request).error());
@@ -149,8 +151,7 @@ public class PushRegistrationController {
         ErrorCode code =
             ErrorCode.valueOf(enrollment.failureCode().toUpperCase(java.util.Locale.ROOT));
         response.setStatus(code.httpStatus());
-        model.addAttribute(
-            "error",
+        var refusal =
             errors
                 .envelopeOf(
                     code,
@@ -158,7 +159,17 @@ public class PushRegistrationController {
                     enrollment.failureCorrelationId(),
                     enrollment.finishedAt(),
                     request)
-                .error());
+                .error();
+        if (code == ErrorCode.NUMBER_MISMATCH) {
+          // The wrong number of the test request: worded for the registration, not a sign-in.
+          refusal =
+              new io.latchkey.server.web.ErrorEnvelope.Body(
+                  refusal.code(),
+                  errors.message("push.refused.number_mismatch", request),
+                  refusal.correlationId(),
+                  refusal.timestamp());
+        }
+        model.addAttribute("error", refusal);
         return "register/push-refused";
       default:
         return "redirect:/register";
@@ -216,10 +227,29 @@ public class PushRegistrationController {
     return "register/push-activate";
   }
 
-  private String testPage(PushEnrollment enrollment, Model model) {
+  private String testPage(PushEnrollment enrollment, Model model, HttpServletRequest request) {
     String number =
         challenges.findById(enrollment.testChallengeId()).map(c -> c.number()).orElse("");
     model.addAttribute("number", number);
+    // What the app was warned of at activation (a rule set to warn), with that request's
+    // correlation ID, so the page says it too and the administrator can look it up (issue 15).
+    audit
+        .search(io.latchkey.core.audit.AuditQuery.byCorrelationId(enrollment.correlationId()))
+        .stream()
+        .filter(e -> e.type() == AuditEventType.PUSH_DEVICE_WARNING)
+        .filter(e -> !e.at().isBefore(enrollment.createdAt()))
+        .reduce((first, second) -> second)
+        .ifPresent(
+            warning -> {
+              model.addAttribute(
+                  "warnings",
+                  reasons(warning.reason()).stream()
+                      .map(key -> errors.message(key, request))
+                      .toList());
+              model.addAttribute(
+                  "warningCorrelationId",
+                  warning.correlationId() == null ? "" : warning.correlationId().value());
+            });
     deadline(enrollment.deadline(), model);
     return "register/push-test";
   }

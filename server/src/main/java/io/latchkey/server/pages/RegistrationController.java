@@ -217,6 +217,7 @@ public class RegistrationController {
       return "redirect:/register/done";
     }
     if (enrollment.state() == EnrollmentState.TIMED_OUT) {
+      enrollments.timeoutShown(enrollment, user, context(request, user));
       return timeoutPage(request, response, model);
     }
     if (!enrollment.state().pending()) {

@@ -84,6 +84,11 @@ public class ErrorResponses {
             at == null ? now.timestamp() : at.truncatedTo(ChronoUnit.SECONDS).toString()));
   }
 
+  /** The message {@code key} in the request's language (for a page that words an error itself). */
+  public String message(String key, HttpServletRequest request) {
+    return messages.getMessage(key, null, key, locale(request));
+  }
+
   /** Writes the envelope as JSON, for requests that never reach a controller. */
   public void writeJson(ErrorCode code, HttpServletRequest request, HttpServletResponse response)
       throws IOException {

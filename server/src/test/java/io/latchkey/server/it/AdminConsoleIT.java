@@ -417,14 +417,26 @@ class AdminConsoleIT extends ServerIT {
         .contains(operator + " によりブロックされています")
         .contains("テストのため")
         .endsWith("管理者がブロックを解除するまで、サインイン、登録、コードはすべて拒否されます。");
+    // An administrator's block: no invented failed attempts (issue 15).
     assertThat(finding.findElement(By.cssSelector(".remedy")).getText())
-        .startsWith("失敗した試行や報告された要求が")
+        .startsWith("このブロックは上記の理由による管理者の判断")
+        .doesNotContain("失敗した試行")
         .contains("latchkey admin unblock " + username);
 
     browser.get(baseUrl() + "/admin/diagnose?id=not-an-id");
     assertThat(text("error-code")).isEqualTo("bad_request");
     assertThat(text("error-message")).isEqualTo("リクエストを理解できませんでした。入力内容を確認して、もう一度お試しください。");
     assertThat(text("diagnose-refused")).startsWith("相関 ID ではありません。");
+    // The hint speaks to the administrator reading it, not "if you contact your administrator".
+    assertThat(browser.findElement(By.cssSelector("#error .hint")).getText())
+        .isEqualTo("上の相関 ID は、調べた ID や操作の対象ではなく、この要求自身のものです。");
+    // An ID as read over the phone: lower case, groups separated by spaces (issue 15).
+    browser.get(
+        baseUrl()
+            + "/admin/diagnose?id="
+            + blockId.toLowerCase(java.util.Locale.ROOT).replace("-", "+"));
+    assertThat(browser.findElement(By.id("finding-1")).getAttribute("data-code"))
+        .isEqualTo("user_blocked");
     browser.get(baseUrl() + "/admin/diagnose?id=7Q2MK-9TDW4-XH3BZ-R5N8C");
     assertThat(text("error-code")).isEqualTo("not_found");
     assertThat(text("diagnose-refused")).startsWith("この相関 ID のイベントはありません。");

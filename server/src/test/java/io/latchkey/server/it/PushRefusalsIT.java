@@ -98,7 +98,8 @@ class PushRefusalsIT extends ServerIT {
     Phone.Run activated = phone.run("activate", uri);
 
     assertThat(activated.exit()).as(activated.all()).isZero();
-    assertThat(activated.all()).contains("Warning: the app runs with administrator (root) rights.");
+    assertThat(activated.all())
+        .contains("Warning from the server: The app runs with administrator (root) rights.");
     assertThat(wizard.number()).matches("[0-9]{3}");
   }
 

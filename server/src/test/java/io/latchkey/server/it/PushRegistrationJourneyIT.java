@@ -121,7 +121,9 @@ class PushRegistrationJourneyIT extends ServerIT {
       assertThat(refused.exit()).isNotZero();
       assertThat(refused.err()).contains("number_mismatch");
       wait.until(ExpectedConditions.presenceOfElementLocated(By.id("push-refused")));
-      assertThat(browser.findElement(By.id("error-code")).getText()).isEqualTo("challenge_denied");
+      assertThat(browser.findElement(By.id("error-code")).getText()).isEqualTo("number_mismatch");
+      assertThat(browser.findElement(By.id("error-message")).getText())
+          .startsWith("アプリに入力された番号がこのページに表示された番号と一致しなかった");
       assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("デバイスを登録できませんでした");
 
       // Next gives a new QR code; the old activation no longer exists, so activate again.

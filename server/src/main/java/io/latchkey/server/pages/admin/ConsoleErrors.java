@@ -34,6 +34,15 @@ public class ConsoleErrors {
     this.everywhere = everywhere;
   }
 
+  /**
+   * Console pages are read by an administrator: the error box's hint speaks to them, not "if you
+   * contact your administrator" (issue 15).
+   */
+  @org.springframework.web.bind.annotation.ModelAttribute("adminReader")
+  public boolean adminReader() {
+    return true;
+  }
+
   @ExceptionHandler(LatchkeyException.class)
   public Object refused(
       LatchkeyException refused, HttpServletRequest request, HttpServletResponse response) {
@@ -44,6 +53,7 @@ public class ConsoleErrors {
     ModelAndView page = new ModelAndView("admin/error");
     page.setStatus(HttpStatusCode.valueOf(refused.code().httpStatus()));
     page.addObject("error", envelope(refused, request));
+    page.addObject("adminReader", true);
     return page;
   }
 
