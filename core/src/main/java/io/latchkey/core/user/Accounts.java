@@ -188,7 +188,10 @@ public final class Accounts {
     }
     User signedIn;
     try {
-      signedIn = hasher.withPermit(() -> check(name, user, password, typedUsername, context));
+      signedIn =
+          hasher.withPermit(
+              SignInThrottle.addressOf(context.ip()),
+              () -> check(name, user, password, typedUsername, context));
     } catch (SignInThrottle.Throttled e) {
       auditRefusal(user, typedUsername, context, THROTTLED, e.detail());
       throw e;
@@ -253,6 +256,7 @@ public final class Accounts {
     }
     try {
       return hasher.withPermit(
+          SignInThrottle.addressOf(context.ip()),
           () -> {
             SignInThrottle.Claim claim = throttle.claim(name, context.ip());
             Optional<String> stored = users.passwordHash(user.id());

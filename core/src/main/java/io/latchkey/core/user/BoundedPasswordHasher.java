@@ -21,6 +21,12 @@ public final class BoundedPasswordHasher implements PasswordHasher {
   private final Semaphore permits;
   private final int size;
 
+  /**
+   * Permits held now, by client address ({@link #withPermit(String, java.util.function.Supplier)}).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Integer> held =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Set while this thread holds a permit taken by {@link #withPermit}. */
   private final ThreadLocal<Boolean> holding = new ThreadLocal<>();
 
@@ -100,6 +106,46 @@ public final class BoundedPasswordHasher implements PasswordHasher {
     }
   }
 
+  /**
+   * As {@link #withPermit(java.util.function.Supplier)}, with at most {@link #share()} of the
+   * permits held by {@code client} at once: with 2 permits (2 cores), a spray from one address
+   * holds one at most, and the owner signing in from another address finds the other free.
+   *
+   * @throws Busy at once when the client holds its share, or every permit is taken
+   */
+  @Override
+  public <T> T withPermit(String client, java.util.function.Supplier<T> work) {
+    if (holding.get() != null || client == null) {
+      return withPermit(work);
+    }
+    int share = share();
+    boolean[] admitted = {false};
+    held.compute(
+        client,
+        (key, count) -> {
+          int now = count == null ? 0 : count;
+          if (now >= share) {
+            return count;
+          }
+          admitted[0] = true;
+          return now + 1;
+        });
+    if (!admitted[0]) {
+      refusals.increment();
+      throw new Busy(size, share);
+    }
+    try {
+      return withPermit(work);
+    } finally {
+      held.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
+    }
+  }
+
+  /** The permits one client may hold at once: half of them, at least one. */
+  public int share() {
+    return Math.max(1, size / 2);
+  }
+
   /** Hashes that may run at once. */
   public int permits() {
     return size;
@@ -128,6 +174,18 @@ public final class BoundedPasswordHasher implements PasswordHasher {
       super(
           ErrorCode.RATE_LIMITED,
           "the server is busy checking other passwords: permits=" + permits + " all in use",
+          Duration.ofSeconds(1));
+      this.permits = permits;
+    }
+
+    Busy(int permits, int share) {
+      super(
+          ErrorCode.RATE_LIMITED,
+          "this address already has its share of the password checks running: permits="
+              + permits
+              + " share="
+              + share
+              + " in use by this address",
           Duration.ofSeconds(1));
       this.permits = permits;
     }

@@ -14,4 +14,13 @@ public interface PasswordHasher {
   default <T> T withPermit(java.util.function.Supplier<T> work) {
     return work.get();
   }
+
+  /**
+   * As {@link #withPermit(java.util.function.Supplier)}, for a check sent by {@code client} (its
+   * address as the throttle counts it): a bounded hasher lets one client hold only its share of the
+   * permits, so a burst from one address cannot take the room another address's check needs.
+   */
+  default <T> T withPermit(String client, java.util.function.Supplier<T> work) {
+    return withPermit(work);
+  }
 }

@@ -76,6 +76,48 @@ class BoundedPasswordHasherTest {
     }
   }
 
+  /**
+   * One address holds at most half the permits: a spray from it cannot take the room the owner's
+   * check from another address needs (the spray benchmark's first seconds refused the owner once).
+   */
+  @Test
+  void oneAddressHoldsAtMostItsShareAndAnotherAddressFindsRoom() throws Exception {
+    BoundedPasswordHasher bounded = new BoundedPasswordHasher(held, 2);
+    String stored = fake.hash("secret password");
+    started[0] = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Boolean> spray =
+          pool.submit(
+              () ->
+                  bounded.withPermit(
+                      "203.0.113.7", () -> bounded.matches("secret password", stored)));
+      started[0].await();
+      assertThat(bounded.share()).isEqualTo(1);
+
+      // The same address again: refused at once, although a permit is free.
+      assertThatThrownBy(() -> bounded.withPermit("203.0.113.7", () -> true))
+          .isInstanceOfSatisfying(
+              BoundedPasswordHasher.Busy.class,
+              busy -> assertThat(busy.getMessage()).contains("share=1"));
+      assertThat(bounded.running()).isEqualTo(1);
+
+      // Another address takes the free permit (its own check runs; it is not held).
+      Future<Boolean> owner =
+          pool.submit(() -> bounded.withPermit("198.51.100.20", () -> bounded.running() == 2));
+      assertThat(owner.get()).isTrue();
+
+      release.countDown();
+      assertThat(spray.get()).isTrue();
+      assertThat(bounded.running()).isZero();
+      // The share is given back: the address may check again.
+      assertThat(bounded.withPermit("203.0.113.7", () -> true)).isTrue();
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aFailingHashGivesItsPermitBack() {
     PasswordHasher broken =
