@@ -3,7 +3,7 @@ package io.latchkey.server.config;
 import io.latchkey.core.audit.CorrelationId;
 import io.latchkey.core.audit.RequestContext;
 import io.latchkey.core.user.Accounts;
-import io.latchkey.core.user.PasswordHasher;
+import io.latchkey.core.user.BoundedPasswordHasher;
 import io.latchkey.core.user.User;
 import io.latchkey.core.user.UserRepository;
 import io.latchkey.core.user.Username;
@@ -41,14 +41,14 @@ public class AdminBootstrap implements ApplicationRunner {
   private final UserRepository users;
   private final LatchkeyProperties properties;
   private final SecureRandom random;
-  private final PasswordHasher hasher;
+  private final BoundedPasswordHasher hasher;
 
   public AdminBootstrap(
       Accounts accounts,
       UserRepository users,
       LatchkeyProperties properties,
       SecureRandom random,
-      PasswordHasher hasher) {
+      BoundedPasswordHasher hasher) {
     this.hasher = hasher;
     this.accounts = accounts;
     this.users = users;

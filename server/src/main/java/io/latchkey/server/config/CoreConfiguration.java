@@ -49,6 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -117,11 +118,17 @@ public class CoreConfiguration {
       argon2id(BackupCodes.HASH_MEMORY_KIB, BackupCodes.HASH_ITERATIONS);
 
   /**
-   * The plain Argon2id of passwords (OWASP Password Storage Cheat Sheet: 19 MiB, 2 iterations, 1
-   * lane). Not a bean: the only password hasher in the context is the bounded one below, so no
-   * injection point can pick the unbounded one, or find two (a server that did not start).
+   * The qualifier of the plain Argon2id password hasher: only {@link #boundedPasswordHasher} takes
+   * it; everything else takes the bounded one by its type, so no injection point can pick the
+   * unbounded hasher, or find two (a server that did not start). A test may replace it with a bean
+   * of the same qualifier marked primary.
    */
-  static PasswordHasher passwordHasher() {
+  public static final String ARGON2 = "argon2";
+
+  /** The plain Argon2id of passwords (OWASP Password Storage Cheat Sheet: 19 MiB, 2 passes). */
+  @Bean
+  @Qualifier(ARGON2)
+  PasswordHasher passwordHasher() {
     return argon2id(19 * 1024, 2);
   }
 
@@ -133,8 +140,9 @@ public class CoreConfiguration {
    */
   @Bean
   BoundedPasswordHasher boundedPasswordHasher(
-      SignInThrottleProperties settings, MeterRegistry meters) {
-    PasswordHasher passwordHasher = passwordHasher();
+      @Qualifier(ARGON2) PasswordHasher passwordHasher,
+      SignInThrottleProperties settings,
+      MeterRegistry meters) {
     io.micrometer.core.instrument.Counter checked =
         io.micrometer.core.instrument.Counter.builder("latchkey.password.checks")
             .description("password checks that ran a hash (each sign-in that was not refused)")

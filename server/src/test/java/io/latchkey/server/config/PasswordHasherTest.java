@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * (a 500 at sign-in, before the try was counted); it matches no password instead.
  */
 class PasswordHasherTest {
-  private final PasswordHasher hasher = CoreConfiguration.passwordHasher();
+  private final PasswordHasher hasher = new CoreConfiguration().passwordHasher();
 
   @Test
   void anUnpairedSurrogateMatchesNothingAndThrowsNothing() {

@@ -255,7 +255,9 @@ class SignInThrottleNodesIT extends ServerIT {
       new Api(base, Api.adminTokens(single)).createUser(erin, PASSWORD);
       Future<Answer> holder =
           pool.submit(() -> userSignIn(base, erin, HoldingHasher.HOLD, "203.0.113.50"));
-      HoldingHasher.holding.await();
+      assertThat(HoldingHasher.holding.await(60, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the held check started on the node's bounded hasher")
+          .isTrue();
 
       Answer busy = userSignIn(base, erin, PASSWORD, OWNER);
 
@@ -301,6 +303,8 @@ class SignInThrottleNodesIT extends ServerIT {
 
     @Bean
     @Primary
+    @org.springframework.beans.factory.annotation.Qualifier(
+        io.latchkey.server.config.CoreConfiguration.ARGON2)
     PasswordHasher holdingPasswordHasher() {
       PasswordHasher argon2 =
           new PasswordHasher() {
