@@ -81,6 +81,24 @@ abstract class AdminSubcommand implements Callable<Integer> {
     return value != null && value.asBoolean(false) ? "yes" : "no";
   }
 
+  /** The first line of standard input: a password given with {@code --password-stdin}. */
+  String readStdin() throws AdminException {
+    String line;
+    try {
+      line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      admin.stdin(), java.nio.charset.StandardCharsets.UTF_8))
+              .readLine();
+    } catch (java.io.IOException e) {
+      throw new AdminException("Cannot read the password from stdin: " + e.getMessage());
+    }
+    if (line == null || line.isEmpty()) {
+      throw new AdminException("No password on stdin (--password-stdin reads its first line).");
+    }
+    return line;
+  }
+
   static String usersPath(String username) {
     return "/api/v1/admin/users/" + AdminClient.segment(username);
   }

@@ -1,9 +1,5 @@
 package io.latchkey.launcher.admin;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,21 +77,6 @@ final class CreateUserCommand extends AdminSubcommand {
     } else if (password == null) {
       out().println("Password:        none (--password-stdin or --generate-password set one)");
     }
-  }
-
-  private String readStdin() throws AdminException {
-    String line;
-    try {
-      line =
-          new BufferedReader(new InputStreamReader(admin.stdin(), StandardCharsets.UTF_8))
-              .readLine();
-    } catch (IOException e) {
-      throw new AdminException("Cannot read the password from stdin: " + e.getMessage());
-    }
-    if (line == null || line.isEmpty()) {
-      throw new AdminException("No password on stdin (--password-stdin reads its first line).");
-    }
-    return line;
   }
 
   static String generatePassword() {

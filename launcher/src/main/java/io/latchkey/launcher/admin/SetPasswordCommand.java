@@ -1,9 +1,5 @@
 package io.latchkey.launcher.admin;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -56,20 +52,5 @@ final class SetPasswordCommand extends AdminSubcommand {
                 + shown(user, "sessionsEnded")
                 + " signed-in session(s) ended.");
     UserView.print(user, out());
-  }
-
-  private String readStdin() throws AdminException {
-    String line;
-    try {
-      line =
-          new BufferedReader(new InputStreamReader(admin.stdin(), StandardCharsets.UTF_8))
-              .readLine();
-    } catch (IOException e) {
-      throw new AdminException("Cannot read the password from stdin: " + e.getMessage());
-    }
-    if (line == null || line.isEmpty()) {
-      throw new AdminException("No password on stdin (--password-stdin reads its first line).");
-    }
-    return line;
   }
 }
